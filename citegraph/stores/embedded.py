@@ -1,0 +1,438 @@
+"""The embedded default store: a networkx multigraph persisted to one JSON file.
+
+The file is replaced atomically (write a temporary file, fsync, rename), so a crash during a
+save leaves the previous store intact. Writers take an exclusive ``flock`` on ``PATH.lock``
+and reload the file first when another process changed it, so concurrent ingests merge
+instead of overwriting each other. Readers notice a changed file and reload it.
+"""
+
+from __future__ import annotations
+
+import bisect
+import contextlib
+import fcntl
+import os
+from collections import Counter, deque
+from collections.abc import Collection, Iterator, Mapping
+from pathlib import Path as FsPath
+
+import networkx as nx
+import orjson
+
+from citegraph.errors import CorruptStoreError, ModelError, NodeNotFoundError, StoreError
+from citegraph.model import (
+    Counts,
+    GraphBatch,
+    Node,
+    NodeType,
+    Path,
+    PropValue,
+    Relationship,
+    RelType,
+    Subgraph,
+)
+from citegraph.stores.base import (
+    MAX_DEPTH,
+    MAX_PATH_LENGTH,
+    MAX_PATHS,
+    MAX_RESULT_NODES,
+    Direction,
+    GraphStore,
+    SearchHit,
+    WriteResult,
+    matches_filters,
+    searchable_text,
+)
+from citegraph.textindex import TextIndex
+
+FORMAT = "citegraph-store"
+VERSION = 1
+
+_Stamp = tuple[int, int, int]
+
+
+def _edge_key(rel: Relationship) -> str:
+    return f"{rel.type.value}|{rel.key}"
+
+
+class EmbeddedStore(GraphStore):
+    """In-memory graph, optionally backed by a file (``path``)."""
+
+    name = "embedded"
+
+    def __init__(self, path: str | os.PathLike[str] | None = None) -> None:
+        self.path = FsPath(path) if path is not None else None
+        self._graph: nx.MultiDiGraph = nx.MultiDiGraph()
+        self._stamp: _Stamp | None = None
+        self._index: TextIndex | None = None
+        self._sorted_ids: list[str] | None = None
+        self._counts: Counts | None = None
+        self._lock_fd: int | None = None
+        if self.path is not None and self.path.exists():
+            self._load()
+
+    # -- persistence ---------------------------------------------------------------------
+    def _file_stamp(self) -> _Stamp | None:
+        assert self.path is not None
+        try:
+            st = self.path.stat()
+        except FileNotFoundError:
+            return None
+        return (st.st_mtime_ns, st.st_size, st.st_ino)
+
+    def _load(self) -> None:
+        assert self.path is not None
+        stamp = self._file_stamp()
+        try:
+            data = orjson.loads(self.path.read_bytes())
+        except (OSError, orjson.JSONDecodeError) as exc:
+            raise CorruptStoreError(f"cannot read store: {exc}", file=str(self.path)) from exc
+        if not isinstance(data, dict) or data.get("format") != FORMAT:
+            raise CorruptStoreError("not a citegraph store file", file=str(self.path))
+        graph: nx.MultiDiGraph = nx.MultiDiGraph()
+        try:
+            for row in data["nodes"]:
+                node = Node.from_dict(row)
+                graph.add_node(node.id, n=node)
+            for row in data["relationships"]:
+                rel = Relationship.from_dict(row)
+                graph.add_edge(rel.source, rel.target, key=_edge_key(rel), r=rel)
+        except (KeyError, TypeError, ValueError, ModelError) as exc:
+            raise CorruptStoreError(f"invalid store content: {exc}",
+                                    file=str(self.path)) from exc
+        self._graph = graph
+        self._stamp = stamp
+        self._invalidate()
+
+    def snapshot_bytes(self) -> bytes:
+        """The persisted form of the whole graph."""
+        return orjson.dumps({
+            "format": FORMAT,
+            "version": VERSION,
+            "nodes": [n.to_dict() for n in self.iter_nodes()],
+            "relationships": [r.to_dict() for r in self.iter_relationships()],
+        })
+
+    def save(self) -> None:
+        """Write the store file atomically: temporary file, fsync, rename, fsync directory."""
+        if self.path is None:
+            return
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = self.path.with_name(f".{self.path.name}.{os.getpid()}.tmp")
+        try:
+            with open(tmp, "wb") as fh:
+                fh.write(self.snapshot_bytes())
+                fh.flush()
+                os.fsync(fh.fileno())
+            os.replace(tmp, self.path)
+        except OSError as exc:
+            with contextlib.suppress(OSError):
+                tmp.unlink()
+            raise StoreError(f"cannot save store: {exc}", file=str(self.path)) from exc
+        dir_fd = os.open(self.path.parent, os.O_RDONLY)
+        try:
+            os.fsync(dir_fd)
+        finally:
+            os.close(dir_fd)
+        self._stamp = self._file_stamp()
+
+    def refresh(self) -> None:
+        """Reload when another process replaced the file since we last read or wrote it."""
+        if self.path is not None and self._file_stamp() not in (None, self._stamp):
+            self._load()
+
+    @contextlib.contextmanager
+    def _writing(self) -> Iterator[None]:
+        if self.path is None:
+            yield
+            return
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(f"{self.path}.lock", os.O_RDWR | os.O_CREAT, 0o644)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX)
+            self.refresh()
+            yield
+            self.save()
+        finally:
+            fcntl.flock(fd, fcntl.LOCK_UN)
+            os.close(fd)
+
+    # -- writing -------------------------------------------------------------------------
+    def _invalidate(self) -> None:
+        self._index = None
+        self._sorted_ids = None
+        self._counts = None
+
+    def write(self, batch: GraphBatch, *, replace: bool = False) -> WriteResult:
+        with self._writing():
+            doomed_rels, doomed_nodes = (self._document_members(batch.document) if replace
+                                         else ([], []))
+            self._validate(batch, set(doomed_nodes))
+            deleted = self._delete(doomed_rels, doomed_nodes)
+            self._apply(batch)
+        return WriteResult(len(batch.nodes), len(batch.relationships),
+                           deleted.deleted_relationships, deleted.deleted_nodes)
+
+    def _validate(self, batch: GraphBatch, doomed: set[str]) -> None:
+        incoming: dict[str, NodeType] = {}
+        for node in batch.nodes:
+            known = incoming.get(node.id) or self._type_of(node.id)
+            if known is not None and known != node.type and node.id not in doomed:
+                raise ModelError(f"node {node.id!r} is a {known}, not a {node.type}",
+                                 place=batch.document)
+            incoming[node.id] = node.type
+        for rel in batch.relationships:
+            for end in (rel.source, rel.target):
+                if end not in incoming and (end in doomed or end not in self._graph):
+                    raise ModelError(f"relationship {rel.type} refers to unknown node {end!r}",
+                                     place=batch.document)
+
+    def _type_of(self, node_id: str) -> NodeType | None:
+        data = self._graph.nodes.get(node_id)
+        return data["n"].type if data else None
+
+    def _apply(self, batch: GraphBatch) -> None:
+        graph = self._graph
+        for node in batch.nodes:
+            data = graph.nodes.get(node.id)
+            if data is not None:
+                old: Node = data["n"]
+                node = Node(node.id, node.type, node.label or old.label,
+                            {**old.props, **node.props})
+                data["n"] = node
+            else:
+                graph.add_node(node.id, n=node)
+            if self._index is not None:
+                self._index.add(node.id, searchable_text(node))
+        for rel in batch.relationships:
+            graph.add_edge(rel.source, rel.target, key=_edge_key(rel), r=rel)
+        self._sorted_ids = None
+        self._counts = None
+
+    def _document_members(self, document: str) -> tuple[list[Relationship], list[str]]:
+        rels = [r for r in self.iter_relationships() if r.provenance.document == document]
+        nodes = [n.id for n in self.iter_nodes() if n.props.get("document") == document]
+        return rels, nodes
+
+    def _delete(self, rels: list[Relationship], nodes: list[str]) -> WriteResult:
+        removed_rels = 0
+        for rel in rels:
+            if self._graph.has_edge(rel.source, rel.target, _edge_key(rel)):
+                self._graph.remove_edge(rel.source, rel.target, _edge_key(rel))
+                removed_rels += 1
+        for node_id in nodes:
+            removed_rels += self._graph.degree(node_id)
+            self._graph.remove_node(node_id)
+        if rels or nodes:
+            self._invalidate()
+        return WriteResult(0, 0, removed_rels, len(nodes))
+
+    def delete_document(self, document: str) -> WriteResult:
+        with self._writing():
+            return self._delete(*self._document_members(document))
+
+    def clear(self) -> None:
+        with self._writing():
+            self._graph = nx.MultiDiGraph()
+            self._invalidate()
+
+    # -- reading -------------------------------------------------------------------------
+    def find_node(self, node_id: str) -> Node | None:
+        self.refresh()
+        data = self._graph.nodes.get(node_id)
+        return data["n"] if data else None
+
+    def _require(self, node_id: str) -> None:
+        if node_id not in self._graph:
+            raise NodeNotFoundError(f"no node with id {node_id!r}")
+
+    def _edges(self, node_id: str, direction: Direction,
+               rel_types: Collection[RelType] | None) -> Iterator[tuple[str, Relationship]]:
+        """(neighbour id, relationship) pairs around a node."""
+        adjacencies = []
+        if direction in (Direction.OUT, Direction.BOTH):
+            adjacencies.append(self._graph._succ[node_id])
+        if direction in (Direction.IN, Direction.BOTH):
+            adjacencies.append(self._graph._pred[node_id])
+        for adjacency in adjacencies:
+            for other, keyed in adjacency.items():
+                for data in keyed.values():
+                    rel: Relationship = data["r"]
+                    if rel_types is None or rel.type in rel_types:
+                        yield other, rel
+
+    def relationships(self, node_id: str, *, direction: Direction = Direction.BOTH,
+                      rel_types: Collection[RelType] | None = None,
+                      limit: int = MAX_RESULT_NODES) -> list[Relationship]:
+        self.refresh()
+        self._require(node_id)
+        rels = {r.identity: r for _, r in self._edges(node_id, direction, rel_types)}
+        return [rels[k] for k in sorted(rels)][:limit]
+
+    def find_relationship(self, source: str, rel_type: RelType, target: str,
+                          key: str | None = None) -> list[Relationship]:
+        self.refresh()
+        keyed = self._graph._succ.get(source, {}).get(target, {})
+        rels = [d["r"] for d in keyed.values() if d["r"].type == rel_type
+                and (key is None or d["r"].key == key)]
+        return sorted(rels, key=lambda r: r.identity)
+
+    def neighbours(self, node_id: str, *, depth: int = 1,
+                   direction: Direction = Direction.BOTH,
+                   node_types: Collection[NodeType] | None = None,
+                   rel_types: Collection[RelType] | None = None,
+                   limit: int = 500) -> Subgraph:
+        self.refresh()
+        self._require(node_id)
+        depth = max(0, min(depth, MAX_DEPTH))
+        limit = max(1, min(limit, MAX_RESULT_NODES))
+        seen: dict[str, None] = {node_id: None}
+        rels: dict[tuple[str, str, str, str], Relationship] = {}
+        frontier = [node_id]
+        truncated = False
+        for _ in range(depth):
+            nxt: list[str] = []
+            for current in frontier:
+                for other, rel in self._edges(current, direction, rel_types):
+                    if other not in seen:
+                        if len(seen) >= limit:
+                            truncated = True
+                            continue
+                        seen[other] = None
+                        nxt.append(other)
+                    rels[rel.identity] = rel
+            frontier = nxt
+        keep = {n for n in seen if n == node_id or node_types is None
+                or self._graph.nodes[n]["n"].type in node_types}
+        nodes = tuple(self._graph.nodes[n]["n"] for n in sorted(keep))
+        kept = tuple(rels[k] for k in sorted(rels)
+                     if rels[k].source in keep and rels[k].target in keep)
+        return Subgraph(nodes, kept, truncated)
+
+    def shortest_paths(self, source: str, target: str, *,
+                       rel_types: Collection[RelType] | None = None, directed: bool = False,
+                       max_length: int = 6, limit: int = 10) -> list[Path]:
+        self.refresh()
+        self._require(source)
+        self._require(target)
+        max_length = max(0, min(max_length, MAX_PATH_LENGTH))
+        limit = max(1, min(limit, MAX_PATHS))
+        direction = Direction.OUT if directed else Direction.BOTH
+        parents = self._bfs_parents(source, target, direction, rel_types, max_length)
+        if target not in parents:
+            return []
+        paths: list[Path] = []
+        for chain in self._chains(parents, source, target, limit):
+            nodes = tuple(self._graph.nodes[n]["n"] for n in chain)
+            steps = tuple(self._step(a, b, direction, rel_types)
+                          for a, b in zip(chain, chain[1:], strict=False))
+            paths.append(Path(nodes, steps))
+        return paths
+
+    def _bfs_parents(self, source: str, target: str, direction: Direction,
+                     rel_types: Collection[RelType] | None,
+                     max_length: int) -> dict[str, list[str]]:
+        parents: dict[str, list[str]] = {source: []}
+        level = {source: 0}
+        queue = deque([source])
+        while queue:
+            current = queue.popleft()
+            if current == target or level[current] >= max_length:
+                continue
+            if target in level and level[current] >= level[target]:
+                break
+            for other, _ in self._edges(current, direction, rel_types):
+                if other not in level:
+                    level[other] = level[current] + 1
+                    parents[other] = [current]
+                    queue.append(other)
+                elif level[other] == level[current] + 1 and current not in parents[other]:
+                    parents[other].append(current)
+        return parents
+
+    @staticmethod
+    def _chains(parents: Mapping[str, list[str]], source: str, target: str,
+                limit: int) -> list[list[str]]:
+        chains: list[list[str]] = []
+        stack: list[list[str]] = [[target]]
+        while stack and len(chains) < limit:
+            partial = stack.pop()
+            head = partial[-1]
+            if head == source:
+                chains.append(list(reversed(partial)))
+                continue
+            for parent in sorted(parents[head], reverse=True):
+                stack.append([*partial, parent])
+        return sorted(chains)
+
+    def _step(self, a: str, b: str, direction: Direction,
+              rel_types: Collection[RelType] | None) -> Relationship:
+        options = [r for other, r in self._edges(a, direction, rel_types) if other == b]
+        return min(options, key=lambda r: r.identity)
+
+    def _text_index(self) -> TextIndex:
+        if self._index is None:
+            index = TextIndex()
+            for node in self.iter_nodes():
+                index.add(node.id, searchable_text(node))
+            self._index = index
+        return self._index
+
+    def search(self, text: str, *, node_types: Collection[NodeType] | None = None,
+               limit: int = 20) -> list[SearchHit]:
+        self.refresh()
+        limit = max(1, min(limit, MAX_RESULT_NODES))
+        hits = []
+        for node_id, score in self._text_index().search(text, limit=len(self._graph)):
+            node: Node = self._graph.nodes[node_id]["n"]
+            if node_types is None or node.type in node_types:
+                hits.append(SearchHit(node, score))
+                if len(hits) >= limit:
+                    break
+        return hits
+
+    def subgraph(self, node_ids: Collection[str]) -> Subgraph:
+        self.refresh()
+        keep = {n for n in node_ids if n in self._graph}
+        nodes = tuple(self._graph.nodes[n]["n"] for n in sorted(keep))
+        rels = sorted((d for _, _, d in self._graph.subgraph(keep).edges(data="r")),
+                      key=lambda r: r.identity)
+        return Subgraph(nodes, tuple(rels))
+
+    def list_nodes(self, *, node_type: NodeType | None = None,
+                   filters: Mapping[str, PropValue] | None = None, after: str | None = None,
+                   limit: int = 100) -> list[Node]:
+        self.refresh()
+        if self._sorted_ids is None:
+            self._sorted_ids = sorted(self._graph.nodes)
+        ids = self._sorted_ids
+        start = bisect.bisect_right(ids, after) if after is not None else 0
+        out: list[Node] = []
+        for node_id in ids[start:]:
+            node: Node = self._graph.nodes[node_id]["n"]
+            if (node_type is None or node.type == node_type) and matches_filters(node, filters):
+                out.append(node)
+                if len(out) >= limit:
+                    break
+        return out
+
+    def counts(self) -> Counts:
+        self.refresh()
+        if self._counts is None:
+            nodes = Counter(d.type.value for _, d in self._graph.nodes(data="n"))
+            rels = Counter(d.type.value for _, _, d in self._graph.edges(data="r"))
+            self._counts = Counts(dict(sorted(nodes.items())), dict(sorted(rels.items())))
+        return self._counts
+
+    def iter_nodes(self) -> Iterator[Node]:
+        for _, node in self._graph.nodes(data="n"):
+            yield node
+
+    def iter_relationships(self) -> Iterator[Relationship]:
+        for _, _, rel in self._graph.edges(data="r"):
+            yield rel
+
+    def projection(self) -> nx.MultiDiGraph:
+        """The live networkx graph (read it, do not change it)."""
+        self.refresh()
+        return self._graph
