@@ -106,6 +106,16 @@ class Node:
         object.__setattr__(self, "type", NodeType(self.type))
         object.__setattr__(self, "props", _check_props(self.props, RESERVED_NODE_KEYS, self.id))
 
+    @property
+    def is_stub(self) -> bool:
+        """A stub (``props["stub"] is True``) only creates a missing node, never updates one.
+
+        Readers emit stubs for nodes that another source owns (an instrument named in a
+        text, an article cited before its instrument is loaded), so load order never
+        changes the result: the full node replaces the stub's label and drops the flag.
+        """
+        return self.props.get("stub") is True
+
     def to_dict(self) -> dict[str, PropValue]:
         """Flatten to one mapping: ``id``, ``type``, ``label`` and the properties."""
         return {"id": self.id, "type": self.type.value, "label": self.label, **self.props}

@@ -65,7 +65,9 @@ class GraphStore(ABC):
     def write(self, batch: GraphBatch, *, replace: bool = False) -> WriteResult:
         """Upsert a batch atomically.
 
-        Nodes merge on ``id`` (properties are merged, later values win); relationships merge
+        Nodes merge on ``id`` (properties are merged, later values win; a stub node, see
+        :attr:`Node.is_stub`, is only created when missing and a full node drops the ``stub``
+        flag); relationships merge
         on ``(source, type, target, key)``. With ``replace`` the batch's document is first
         deleted (see :meth:`delete_document`) in the same atomic unit. A relationship whose
         endpoint is neither in the batch nor in the store raises ``ModelError`` and nothing

@@ -196,9 +196,12 @@ class EmbeddedStore(GraphStore):
         for node in batch.nodes:
             data = graph.nodes.get(node.id)
             if data is not None:
+                if node.is_stub:
+                    continue
                 old: Node = data["n"]
+                kept = {k: v for k, v in old.props.items() if k != "stub"}
                 node = Node(node.id, node.type, node.label or old.label,
-                            {**old.props, **node.props})
+                            {**kept, **node.props})
                 data["n"] = node
             else:
                 graph.add_node(node.id, n=node)
