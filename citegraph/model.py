@@ -11,12 +11,11 @@ import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import Union
 
 from citegraph.errors import ModelError
 
-Scalar = Union[str, int, float, bool]
-PropValue = Union[Scalar, list[str], list[int], list[float]]
+Scalar = str | int | float | bool
+PropValue = Scalar | list[str] | list[int] | list[float]
 Props = Mapping[str, PropValue]
 
 #: Property names a node or relationship may not set itself (they are owned by the model).
@@ -82,7 +81,7 @@ def _check_props(props: Props, reserved: frozenset[str], owner: str) -> dict[str
                 raise ModelError(f"property {key!r} must be a list of scalars", place=owner)
             if len({type(v) for v in items}) > 1:
                 raise ModelError(f"property {key!r} mixes types in a list", place=owner)
-            clean[key] = items
+            clean[key] = items  # type: ignore[assignment]
         elif isinstance(value, str | int | float | bool):
             clean[key] = value
         else:

@@ -16,6 +16,7 @@ Examples
 
 from __future__ import annotations
 
+import itertools
 import math
 import re
 import unicodedata
@@ -37,9 +38,9 @@ def tokens(text: str) -> list[str]:
     out: list[str] = []
     for word in _WORD.findall(fold(text)):
         if _CJK.search(word):
-            chars = [c for c in word]
+            chars = list(word)
             out.extend(chars)
-            out.extend(a + b for a, b in zip(chars, chars[1:], strict=False))
+            out.extend(a + b for a, b in itertools.pairwise(chars))
         else:
             out.append(word)
     return out

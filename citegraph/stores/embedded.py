@@ -11,6 +11,7 @@ from __future__ import annotations
 import bisect
 import contextlib
 import fcntl
+import itertools
 import os
 from collections import Counter, deque
 from collections.abc import Collection, Iterator, Mapping
@@ -328,7 +329,7 @@ class EmbeddedStore(GraphStore):
         for chain in self._chains(parents, source, target, limit):
             nodes = tuple(self._graph.nodes[n]["n"] for n in chain)
             steps = tuple(self._step(a, b, direction, rel_types)
-                          for a, b in zip(chain, chain[1:], strict=False))
+                          for a, b in itertools.pairwise(chain))
             paths.append(Path(nodes, steps))
         return paths
 

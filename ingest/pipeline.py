@@ -1,0 +1,289 @@
+"""The ingest pipeline: files in, one atomic batch per file written to a store.
+
+The unit of atomicity is one input file. Its whole batch (the document's nodes, its
+relationships, the mentions found in it) is written in one transaction (Neo4j) or one
+locked load-apply-save (embedded store), or not at all. A file that fails is reported with
+the place of the error and the rest of the run goes on; ``strict`` turns any failure or
+skipped entry into a non-zero exit in the CLI, never into a half-written graph.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from citegraph.errors import CitegraphError, InputError, UnsupportedInputError
+from citegraph.ids import slugify
+from citegraph.model import GraphBatch, Node, NodeType
+from citegraph.settings import Settings
+from citegraph.stores.base import GraphStore
+from ingest.base import DocumentKind, ParsedDocument, Problem
+from ingest.textio import decode_text, read_bytes
+
+TEXT_SUFFIXES = {".txt", ".md", ".markdown", ".text"}
+SUPPORTED_SUFFIXES = TEXT_SUFFIXES | {".bib", ".bibtex", ".xml", ".akn", ".pdf", ".tex"}
+CATALOG_DOCUMENT = "catalog"
+
+
+@dataclass(frozen=True, slots=True)
+class FileReport:
+    """What happened to one input."""
+
+    file: str
+    kind: str
+    decision: str
+    status: str  # "loaded" | "failed"
+    document: str = ""
+    nodes: int = 0
+    relationships: int = 0
+    problems: tuple[Problem, ...] = ()
+    error: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "file": self.file, "kind": self.kind, "decision": self.decision,
+            "status": self.status, "document": self.document, "nodes": self.nodes,
+            "relationships": self.relationships,
+            "problems": [str(p) for p in self.problems], "error": self.error,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class IngestReport:
+    """The summary of one ingest run."""
+
+    files: tuple[FileReport, ...] = ()
+    catalog: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def loaded(self) -> int:
+        return sum(f.status == "loaded" for f in self.files)
+
+    @property
+    def failed(self) -> int:
+        return sum(f.status == "failed" for f in self.files)
+
+    @property
+    def skipped_entries(self) -> int:
+        return sum(len(f.problems) for f in self.files)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"loaded": self.loaded, "failed": self.failed,
+                "skipped_entries": self.skipped_entries, "catalog": self.catalog,
+                "files": [f.to_dict() for f in self.files]}
+
+
+# -- catalog ---------------------------------------------------------------------------------
+@lru_cache(maxsize=4)
+def _catalog(directory: str) -> Any:
+    from citegraph.catalog import load_catalog
+
+    return load_catalog(Path(directory))
+
+
+def load_project_catalog(settings: Settings) -> Any:
+    """The curated catalog of ``settings.catalog_dir`` (cached), or None when absent."""
+    directory = settings.catalog_dir
+    if not (directory / "catalog").is_dir() and not any(directory.glob("*.yaml")):
+        return None
+    return _catalog(str(directory))
+
+
+def write_catalog(store: GraphStore, settings: Settings) -> dict[str, int]:
+    """Write the catalog batch (idempotent); return its size."""
+    catalog = load_project_catalog(settings)
+    if catalog is None:
+        return {}
+    from citegraph.catalog import catalog_batch
+
+    batch = catalog_batch(catalog)
+    store.write(batch)
+    return {"nodes": len(batch.nodes), "relationships": len(batch.relationships)}
+
+
+def _resolver(settings: Settings) -> Callable[[str], str | None]:
+    catalog = load_project_catalog(settings)
+    if catalog is None:
+        return lambda name: None
+    resolve: Callable[[str], str | None] = catalog.resolve_name
+    return resolve
+
+
+# -- kinds -----------------------------------------------------------------------------------
+def detect(text: str, name: str) -> tuple[DocumentKind, str]:
+    """Decide what a decoded file is, with a one-line reason."""
+    suffix = Path(name).suffix.lower()
+    if suffix in {".bib", ".bibtex"}:
+        return DocumentKind.BIBTEX, f"{suffix} file"
+    if suffix in {".xml", ".akn"}:
+        return DocumentKind.LEGAL, "Akoma Ntoso XML"
+    from ingest.detect import detect_kind
+
+    return detect_kind(text, name)
+
+
+# -- parsing ---------------------------------------------------------------------------------
+def parse_document(name: str, data: bytes, *, settings: Settings, kind: DocumentKind | None,
+                   bib: Sequence[Node] = ()) -> tuple[ParsedDocument, str]:
+    """Bytes of one file → its parsed document and the reason for the kind chosen. Pure."""
+    suffix = Path(name).suffix.lower()
+    if suffix in {".xml", ".akn"} and kind in (None, DocumentKind.LEGAL):
+        from ingest.akn import parse_akoma_ntoso
+
+        return parse_akoma_ntoso(data, file=name), "Akoma Ntoso XML"
+    if suffix == ".pdf":
+        from ingest.pdf import extract_pdf_text
+
+        text = extract_pdf_text(data, file=name)
+    else:
+        text = decode_text(data, name)
+    if not text.strip():
+        raise InputError("file is empty", file=name)
+    if kind is None:
+        kind, reason = detect(text, name)
+    else:
+        reason = f"--as {kind.value}"
+    if kind is DocumentKind.BIBTEX:
+        from ingest.bibtex import parse_bibtex
+
+        return parse_bibtex(text, file=name), reason
+    if kind is DocumentKind.LEGAL:
+        from ingest.legal import parse_legal_text
+
+        return parse_legal_text(text, file=name, resolve=_resolver(settings)), reason
+    return _parse_paper(text, name, suffix, settings=settings, bib=bib), reason
+
+
+def _parse_paper(text: str, name: str, suffix: str, *, settings: Settings,
+                 bib: Sequence[Node]) -> ParsedDocument:
+    slug = slugify(Path(name).stem)
+    if suffix == ".tex":
+        from ingest.latex import parse_latex_paper
+
+        parsed = parse_latex_paper(text, file=name, slug=slug, bib=bib)
+    else:
+        from ingest.paper import parse_paper
+
+        parsed = parse_paper(text, file=name, slug=slug, bib=bib or None)
+    return _with_mentions(parsed, settings)
+
+
+def _with_mentions(parsed: ParsedDocument, settings: Settings) -> ParsedDocument:
+    catalog = load_project_catalog(settings)
+    if catalog is None or not parsed.sentences:
+        return parsed
+    from ingest.mentions import extract_mentions
+
+    nodes, rels = extract_mentions(parsed.sentences, catalog, document=parsed.batch.document)
+    batch = parsed.batch.merged(GraphBatch.of(parsed.batch.document, nodes, rels))
+    summary = {**parsed.summary, "mentions": len(rels)}
+    return ParsedDocument(parsed.kind, batch, parsed.problems, parsed.sentences, summary)
+
+
+# -- running ---------------------------------------------------------------------------------
+def ingest_bytes(store: GraphStore, name: str, data: bytes, *, settings: Settings,
+                 kind: DocumentKind | None = None, replace: bool = False,
+                 bib: Sequence[Node] = (), with_catalog: bool = True) -> IngestReport:
+    """Parse and write one file given as bytes (the HTTP upload path)."""
+    catalog = write_catalog(store, settings) if with_catalog else {}
+    report = _ingest_one(store, name, data, settings=settings, kind=kind, replace=replace,
+                         bib=bib)
+    return IngestReport((report,), catalog)
+
+
+def _ingest_one(store: GraphStore, name: str, data: bytes, *, settings: Settings,
+                kind: DocumentKind | None, replace: bool,
+                bib: Sequence[Node]) -> FileReport:
+    try:
+        parsed, reason = parse_document(name, data, settings=settings, kind=kind, bib=bib)
+        store.write(parsed.batch, replace=replace)
+    except CitegraphError as exc:
+        return FileReport(name, (kind or "unknown").__str__(), "", "failed", error=str(exc))
+    return FileReport(name, parsed.kind.value, reason, "loaded", parsed.batch.document,
+                      len(parsed.batch.nodes), len(parsed.batch.relationships),
+                      parsed.problems)
+
+
+def expand_paths(paths: Iterable[str | os.PathLike[str]]) -> list[Path]:
+    """Files named, and supported files under directories named, in a stable order."""
+    out: list[Path] = []
+    for raw in paths:
+        path = Path(raw)
+        if path.is_dir():
+            out.extend(sorted(p for p in path.rglob("*")
+                              if p.is_file() and p.suffix.lower() in SUPPORTED_SUFFIXES
+                              and not p.name.startswith(".") and p.name != "README.md"))
+        elif path.exists():
+            out.append(path)
+        else:
+            raise UnsupportedInputError("no such file or directory", file=str(path))
+    return list(dict.fromkeys(out))
+
+
+def _load_order(path: Path) -> int:
+    """BibTeX first (papers link to it), then legal texts, then everything else."""
+    suffix = path.suffix.lower()
+    if suffix in {".bib", ".bibtex"}:
+        return 0
+    return 1
+
+
+def ingest_paths(store: GraphStore, paths: Iterable[str | os.PathLike[str]], *,
+                 settings: Settings, kind: DocumentKind | None = None,
+                 bib: str | os.PathLike[str] | None = None, replace: bool = False,
+                 on_file: Callable[[FileReport], None] | None = None) -> IngestReport:
+    """Ingest files and directories; one atomic batch per file.
+
+    A ``.bib`` beside a paper with the same stem (or ``bib``) supplies the paper's numbered
+    references: marker ``[n]`` links to the n-th entry.
+    """
+    catalog = write_catalog(store, settings)
+    named = [*paths, *([bib] if bib is not None else [])]
+    files = sorted(expand_paths(named), key=lambda p: (_load_order(p), str(p)))
+    bib_nodes: dict[Path, tuple[Node, ...]] = {}
+    reports: list[FileReport] = []
+    for path in files:
+        report = _ingest_path(store, path, settings=settings, kind=kind, replace=replace,
+                              bib=_bib_for(path, bib, bib_nodes, settings))
+        reports.append(report)
+        if on_file is not None:
+            on_file(report)
+    return IngestReport(tuple(reports), catalog)
+
+
+def _ingest_path(store: GraphStore, path: Path, *, settings: Settings,
+                 kind: DocumentKind | None, replace: bool,
+                 bib: Sequence[Node]) -> FileReport:
+    try:
+        data = read_bytes(path, settings.max_input_bytes)
+    except CitegraphError as exc:
+        return FileReport(str(path), "unknown", "", "failed", error=str(exc))
+    except OSError as exc:
+        return FileReport(str(path), "unknown", "", "failed", error=f"{path}: {exc.strerror}")
+    return _ingest_one(store, str(path), data, settings=settings, kind=kind, replace=replace,
+                       bib=bib)
+
+
+def _bib_for(path: Path, explicit: str | os.PathLike[str] | None,
+             cache: dict[Path, tuple[Node, ...]], settings: Settings) -> tuple[Node, ...]:
+    if path.suffix.lower() in {".bib", ".bibtex", ".xml", ".akn"}:
+        return ()
+    candidate = Path(explicit) if explicit is not None else path.with_suffix(".bib")
+    if not candidate.is_file():
+        return ()
+    if candidate not in cache:
+        from ingest.bibtex import parse_bibtex
+
+        try:
+            text = decode_text(read_bytes(candidate, settings.max_input_bytes), str(candidate))
+            parsed = parse_bibtex(text, file=str(candidate))
+        except CitegraphError:
+            # The .bib is ingested (and its error reported) as a file of its own.
+            parsed = None
+        cache[candidate] = () if parsed is None else tuple(
+            n for n in parsed.batch.nodes if n.type is NodeType.WORK)
+    return cache[candidate]
