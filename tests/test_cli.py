@@ -1,0 +1,108 @@
+"""The command line: errors are one clear line; exports are deterministic."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import networkx as nx
+import pytest
+
+from citegraph.model import GraphBatch, Node, NodeType, Provenance, Relationship, RelType
+from citegraph.stores.embedded import EmbeddedStore
+
+REPO = Path(__file__).resolve().parents[1]
+SHARED = Path(os.environ.get("CITEGRAPH_SHARED", REPO.parent / "shared"))
+
+
+def run_cli(*args: str, store: Path, env: dict[str, str] | None = None
+            ) -> subprocess.CompletedProcess[str]:
+    full_env = {**os.environ, "CITEGRAPH_STORE": str(store), **(env or {})}
+    full_env.pop("NEO4J_URI", None)
+    return subprocess.run([sys.executable, "-m", "citegraph.cli", *args], cwd=REPO,
+                          capture_output=True, text=True, env=full_env, timeout=300)
+
+
+@pytest.fixture()
+def small_store(tmp_path: Path) -> Path:
+    path = tmp_path / "g.json"
+    nodes = [Node("work:b", NodeType.WORK, "B <b>", {"year": 2001, "authors": ["X, Y"]}),
+             Node("work:a", NodeType.WORK, "A", {"year": 2000})]
+    rels = [Relationship("work:b", "work:a", RelType.CITES,
+                         Provenance("work:b", "1", (0, 4), "B cites A.", "marker"))]
+    EmbeddedStore(path).write(GraphBatch.of("work:b", nodes, rels))
+    return path
+
+
+def test_missing_input_is_one_line_naming_the_file(tmp_path: Path) -> None:
+    result = run_cli("ingest", str(tmp_path / "nope.txt"), store=tmp_path / "g.json")
+    assert result.returncode != 0
+    lines = [line for line in result.stderr.splitlines() if line.strip()]
+    assert len(lines) == 1, result.stderr
+    assert "nope.txt" in lines[0]
+    assert "Traceback" not in result.stderr
+
+
+def test_debug_shows_the_traceback(tmp_path: Path) -> None:
+    result = run_cli("--debug", "ingest", str(tmp_path / "nope.txt"), store=tmp_path / "g.json")
+    assert result.returncode != 0
+    assert "Traceback" in result.stderr
+
+
+def test_corrupt_store_is_reported_with_its_path(tmp_path: Path) -> None:
+    store = tmp_path / "g.json"
+    store.write_text("{broken", encoding="utf-8")
+    result = run_cli("stats", store=store)
+    assert result.returncode != 0
+    assert str(store) in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_stats_prints_counts(small_store: Path) -> None:
+    result = run_cli("stats", store=small_store)
+    assert result.returncode == 0, result.stderr
+    assert "nodes: 2" in result.stdout
+    assert "CITES: 1" in result.stdout
+
+
+def test_json_export_is_byte_identical_and_sorted(small_store: Path, tmp_path: Path) -> None:
+    one = run_cli("export", "--format", "json", store=small_store)
+    two = run_cli("export", "--format", "json", store=small_store)
+    assert one.returncode == 0, one.stderr
+    assert one.stdout == two.stdout
+    import json
+
+    data = json.loads(one.stdout)
+    assert [n["id"] for n in data["nodes"]] == ["work:a", "work:b"]
+    edge = data["edges"][0]
+    assert (edge["source"], edge["target"], edge["type"]) == ("work:b", "work:a", "CITES")
+    assert edge["quote"] == "B cites A."
+
+
+@pytest.mark.parametrize("fmt,reader", [("graphml", nx.read_graphml), ("gexf", nx.read_gexf)])
+def test_graph_exports_open_in_networkx(small_store: Path, tmp_path: Path, fmt: str,
+                                        reader: object) -> None:
+    out = tmp_path / f"g.{fmt}"
+    result = run_cli("export", "--format", fmt, "-o", str(out), store=small_store)
+    assert result.returncode == 0, result.stderr
+    graph = reader(out)  # type: ignore[operator]
+    assert graph.number_of_nodes() == 2
+    assert graph.number_of_edges() == 1
+
+
+def test_ingest_the_real_corpus_reports_every_file(tmp_path: Path) -> None:
+    corpus = SHARED / "corpus"
+    if not corpus.is_dir():
+        pytest.skip(f"no corpus at {corpus}")
+    result = run_cli("ingest", str(corpus), store=tmp_path / "g.json")
+    assert result.returncode == 0, result.stderr
+    reported = result.stdout + result.stderr
+    for path in sorted(corpus.rglob("*")):
+        if path.is_file() and path.name != "README.md":
+            assert path.name in reported, path.name
+    again = run_cli("stats", store=tmp_path / "g.json")
+    first_stats = again.stdout
+    run_cli("ingest", str(corpus), store=tmp_path / "g.json")
+    assert run_cli("stats", store=tmp_path / "g.json").stdout == first_stats
