@@ -202,7 +202,9 @@ def _split_sentence(text: str, *, skip_initials: bool = False) -> tuple[str, str
 
 
 def _split_authors(text: str) -> tuple[str, ...]:
-    text = re.sub(r"\bet al\.?", "", text).strip(" .,;:")
+    text = re.sub(r"\bet al\.?", "", text)
+    text = re.sub(r"[(\[]?\b(?:1[5-9]|20)\d{2}[a-z]?[)\]]?[.,]?\s*$", "", text.strip())
+    text = text.strip(" ,;:")
     text = re.sub(r"\s*\((?:eds?|Hrsg|ed\.|eds\.)\.?\)\s*", " ", text, flags=re.I).strip()
     if not text or len(text) > 400:
         return ()
@@ -211,13 +213,23 @@ def _split_authors(text: str) -> tuple[str, ...]:
         parts = [p for chunk in text.split(";") for p in _comma_names(chunk.strip())]
     else:
         parts = _comma_names(text)
-    return tuple(p for p in (p.strip(" .,;") if not p.endswith(".") or len(p) > 3
-                             else p.strip(" ,;") for p in parts) if p)
+    return tuple(name for name in (_tidy_name(p) for p in parts) if name)
+
+
+def _tidy_name(name: str) -> str:
+    """Strip separators, keeping the full stop of a final initial (``Doe, J.``)."""
+    name = name.strip(" ,;:")
+    if name.endswith(".") and not re.search(r"(?:^|[\s.-])[A-Z][a-z]?\.$", name):
+        name = name.rstrip(".")
+    return name.strip()
 
 
 def _comma_names(chunk: str) -> list[str]:
     """Split ``Doe, J., Roe, A.`` into ``Doe, J.`` / ``Roe, A.`` and ``A, B, C`` into names."""
     pieces = [p.strip() for p in re.split(r"[,，、]", chunk) if p.strip()]
+    if (len(pieces) == 2 and " " not in pieces[0] and len(pieces[1].split()) <= 3
+            and pieces[0].isascii()):
+        return [f"{pieces[0]}, {pieces[1]}"]  # one "Last, First" name
     if len(pieces) >= 2 and all(_INITIALS.match(p) for p in pieces[1::2]):
         return [f"{pieces[i]}, {pieces[i + 1]}" if i + 1 < len(pieces) else pieces[i]
                 for i in range(0, len(pieces), 2)]
