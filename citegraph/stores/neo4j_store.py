@@ -1,0 +1,565 @@
+"""The Neo4j store: the :class:`GraphStore` contract over Bolt.
+
+The library receives a driver (:class:`Neo4jStore`) or builds one from settings
+(:meth:`Neo4jStore.from_settings`, ``bolt://`` and routing ``neo4j://`` URIs alike). Every
+query text comes from :mod:`citegraph.stores.cypher`.
+
+- Writes: one managed write transaction per :class:`GraphBatch` (the unit of atomicity),
+  batched ``UNWIND $rows ... MERGE`` per label and per (label, type, label) triple.
+  Endpoints and node types are looked up first, inside the same transaction, so that a
+  type conflict or a dangling endpoint raises ``ModelError`` and rolls back the batch.
+- Reads: managed read transactions (READ access mode) with a transaction timeout and
+  result caps.
+- Driver errors become typed errors: :class:`StoreUnavailableError` when the server cannot
+  be reached, :class:`QueryTimeoutError` when a query ran past its timeout,
+  :class:`StoreError` otherwise.
+
+Search runs on a Lucene full-text index, then keeps exactly the hits the embedded store's
+text index would return (every query word present), so both stores find the same nodes;
+ranking is Lucene's score plus the same bonus for an exact name match.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import itertools
+from collections import defaultdict
+from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
+from typing import Any, TypeVar
+
+import neo4j
+from citegraph import settings as settings_module
+from citegraph.errors import (
+    ModelError,
+    NodeNotFoundError,
+    QueryError,
+    QueryTimeoutError,
+    StoreError,
+    StoreUnavailableError,
+)
+from citegraph.model import (
+    Counts,
+    GraphBatch,
+    Node,
+    NodeType,
+    Path,
+    PropValue,
+    Relationship,
+    RelType,
+    Subgraph,
+)
+from citegraph.stores import cypher
+from citegraph.stores.base import (
+    MAX_DEPTH,
+    MAX_PATH_LENGTH,
+    MAX_PATHS,
+    MAX_RESULT_NODES,
+    Direction,
+    GraphStore,
+    SearchHit,
+    WriteResult,
+    searchable_text,
+)
+from citegraph.textindex import fold, tokens
+from neo4j import exceptions as neo4j_errors
+
+T = TypeVar("T")
+
+#: Rows per ``UNWIND`` statement when writing.
+CHUNK_ROWS = 10_000
+#: Rows per page when iterating over the whole graph.
+PAGE_ROWS = 5_000
+#: Most shortest-path rows read before choosing paths.
+MAX_PATH_ROWS = 2_000
+_EXACT_BONUS = 10.0
+
+
+def _chunks(rows: Sequence[T], size: int = CHUNK_ROWS) -> Iterator[Sequence[T]]:
+    for start in range(0, len(rows), size):
+        yield rows[start:start + size]
+
+
+def node_from_record(node_type: str, props: Mapping[str, Any]) -> Node:
+    """A :class:`Node` from a label and the stored properties."""
+    return Node.from_dict({**props, "type": node_type})
+
+
+def rel_from_record(source: str, rtype: str, target: str,
+                    props: Mapping[str, Any]) -> Relationship:
+    """A :class:`Relationship` from its endpoints, type and stored properties."""
+    return Relationship.from_dict({**props, "source": source, "target": target, "type": rtype})
+
+
+def node_row(node: Node) -> dict[str, Any]:
+    return {"id": node.id, "label": node.label, "props": dict(node.props), "stub": node.is_stub}
+
+
+def rel_row(rel: Relationship) -> dict[str, Any]:
+    props = rel.to_dict()
+    for key in ("source", "target", "type"):
+        del props[key]
+    return {"source": rel.source, "target": rel.target, "key": rel.key, "props": props}
+
+
+def _is_timeout(exc: neo4j_errors.Neo4jError) -> bool:
+    code = exc.code or ""
+    return "TransactionTimedOut" in code or ("Transaction.Terminated" in code and \
+        "timeout" in (exc.message or "").lower())
+
+
+class Neo4jStore(GraphStore):
+    """A :class:`GraphStore` on a Neo4j database reached through ``driver``.
+
+    Parameters
+    ----------
+    driver
+        An open driver; the store does not close it (unless it made it, see
+        :meth:`from_settings`).
+    database
+        The database name, or None for the server's default.
+    timeout_s
+        Transaction timeout of reads, in seconds.
+    """
+
+    name = "neo4j"
+
+    def __init__(self, driver: neo4j.Driver, database: str | None = None, *,
+                 timeout_s: float = 5.0) -> None:
+        self.driver = driver
+        self.database = database
+        self.timeout_s = timeout_s
+        self._owns_driver = False
+        self._schema_ready = False
+
+    @classmethod
+    def from_settings(cls, settings: settings_module.Settings | None = None) -> Neo4jStore:
+        """A store with its own driver, from ``NEO4J_URI``, ``NEO4J_USER``,
+        ``NEO4J_PASSWORD`` and ``NEO4J_DATABASE``."""
+        settings = settings or settings_module.get_settings()
+        if not settings.neo4j_uri:
+            raise StoreError("NEO4J_URI is not set")
+        password = settings.neo4j_password.get_secret_value()
+        auth = (settings.neo4j_user, password) if password else None
+        try:
+            driver = neo4j.GraphDatabase.driver(
+                settings.neo4j_uri, auth=auth,
+                notifications_min_severity=neo4j.NotificationMinimumSeverity.OFF)
+        except (neo4j_errors.ConfigurationError, ValueError) as exc:
+            raise StoreError(f"bad Neo4j settings: {exc}", place="NEO4J_URI") from exc
+        store = cls(driver, settings.neo4j_database, timeout_s=settings.query_timeout_s)
+        store._owns_driver = True
+        return store
+
+    # -- plumbing ------------------------------------------------------------------------
+    @contextlib.contextmanager
+    def _errors(self) -> Iterator[None]:
+        """Translate driver errors into citegraph's typed errors."""
+        try:
+            yield
+        except (neo4j_errors.ServiceUnavailable, neo4j_errors.SessionExpired,
+                neo4j_errors.DatabaseUnavailable) as exc:
+            raise StoreUnavailableError(f"Neo4j is unavailable: {exc}") from exc
+        except neo4j_errors.Neo4jError as exc:
+            if _is_timeout(exc):
+                raise QueryTimeoutError(f"query ran past its time limit: {exc.message}") \
+                    from exc
+            if isinstance(exc, neo4j_errors.ClientError) and (
+                    "AccessMode" in (exc.code or "") or isinstance(exc, neo4j_errors.Forbidden)):
+                raise QueryError(f"query refused: {exc.message}") from exc
+            if isinstance(exc, neo4j_errors.CypherSyntaxError | neo4j_errors.CypherTypeError):
+                raise QueryError(f"invalid query: {exc.message}") from exc
+            raise StoreError(f"Neo4j error {exc.code}: {exc.message}") from exc
+        except neo4j_errors.DriverError as exc:
+            raise StoreError(f"Neo4j driver error: {exc}") from exc
+
+    def _session(self, access_mode: str) -> neo4j.Session:
+        return self.driver.session(database=self.database, default_access_mode=access_mode)
+
+    def _read(self, work: Callable[[neo4j.ManagedTransaction], T],
+              timeout_s: float | None = None) -> T:
+        self._ensure_schema()
+        timed = neo4j.unit_of_work(timeout=timeout_s or self.timeout_s)(work)
+        with self._errors(), self._session(neo4j.READ_ACCESS) as session:
+            return session.execute_read(timed)
+
+    def _write(self, work: Callable[[neo4j.ManagedTransaction], T]) -> T:
+        self._ensure_schema()
+        with self._errors(), self._session(neo4j.WRITE_ACCESS) as session:
+            return session.execute_write(work)
+
+    def _run_read(self, statement: cypher.Statement) -> list[neo4j.Record]:
+        query, params = statement
+        return self._read(lambda tx: list(tx.run(query, params)))
+
+    def _ensure_schema(self) -> None:
+        if self._schema_ready:
+            return
+        with self._errors(), self._session(neo4j.WRITE_ACCESS) as session:
+            for statement in cypher.schema_statements():
+                session.run(statement).consume()
+            session.run("CALL db.awaitIndexes(300)").consume()
+        self._schema_ready = True
+
+    # -- writing -------------------------------------------------------------------------
+    def write(self, batch: GraphBatch, *, replace: bool = False) -> WriteResult:
+        return self._write(lambda tx: self._write_batch(tx, batch, replace))
+
+    def _write_batch(self, tx: neo4j.ManagedTransaction, batch: GraphBatch,
+                     replace: bool) -> WriteResult:
+        doomed: set[str] = set()
+        if replace:
+            query, params = cypher.document_nodes_query(batch.document)
+            doomed = {rec["id"] for rec in tx.run(query, params)}
+        types = self._validate(tx, batch, doomed)
+        deleted = (self._delete_document(tx, batch.document) if replace
+                   else WriteResult(0, 0))
+        self._merge_nodes(tx, batch.nodes)
+        self._merge_relationships(tx, batch, types)
+        return WriteResult(len(batch.nodes), len(batch.relationships),
+                           deleted.deleted_relationships, deleted.deleted_nodes)
+
+    def _validate(self, tx: neo4j.ManagedTransaction, batch: GraphBatch,
+                  doomed: set[str]) -> dict[str, NodeType]:
+        """Check types and endpoints as the embedded store does; return every id's type."""
+        wanted = {n.id for n in batch.nodes}
+        for rel in batch.relationships:
+            wanted.update((rel.source, rel.target))
+        existing: dict[str, NodeType] = {}
+        for chunk in _chunks(sorted(wanted)):
+            query, params = cypher.lookup_types_query(chunk)
+            for rec in tx.run(query, params):
+                existing[rec["id"]] = NodeType(rec["type"])
+        incoming: dict[str, NodeType] = {}
+        for node in batch.nodes:
+            known = incoming.get(node.id) or existing.get(node.id)
+            if known is not None and known != node.type and node.id not in doomed:
+                raise ModelError(f"node {node.id!r} is a {known}, not a {node.type}",
+                                 place=batch.document)
+            incoming[node.id] = node.type
+        for rel in batch.relationships:
+            for end in (rel.source, rel.target):
+                if end not in incoming and (end in doomed or end not in existing):
+                    raise ModelError(f"relationship {rel.type} refers to unknown node {end!r}",
+                                     place=batch.document)
+        return {**existing, **incoming}
+
+    @staticmethod
+    def _merge_nodes(tx: neo4j.ManagedTransaction, nodes: Sequence[Node]) -> None:
+        by_type: dict[NodeType, list[dict[str, Any]]] = defaultdict(list)
+        for node in nodes:
+            by_type[node.type].append(node_row(node))
+        for node_type, rows in by_type.items():
+            for chunk in _chunks(rows):
+                query, params = cypher.merge_nodes_query(node_type, chunk)
+                tx.run(query, params).consume()
+
+    @staticmethod
+    def _merge_relationships(tx: neo4j.ManagedTransaction, batch: GraphBatch,
+                             types: Mapping[str, NodeType]) -> None:
+        groups: dict[tuple[NodeType, RelType, NodeType], list[dict[str, Any]]] = \
+            defaultdict(list)
+        for rel in batch.relationships:
+            groups[(types[rel.source], rel.type, types[rel.target])].append(rel_row(rel))
+        for (source_type, rtype, target_type), rows in groups.items():
+            for chunk in _chunks(rows):
+                query, params = cypher.merge_relationships_query(source_type, rtype,
+                                                                 target_type, chunk)
+                written = tx.run(query, params).single(strict=True)["written"]
+                if written < len(chunk):
+                    raise ModelError(f"{len(chunk) - written} {rtype} relationships refer to "
+                                     "unknown nodes", place=batch.document)
+
+    @staticmethod
+    def _delete_document(tx: neo4j.ManagedTransaction, document: str) -> WriteResult:
+        query, params = cypher.delete_document_relationships_query(document)
+        rels = tx.run(query, params).single(strict=True)["deleted"]
+        query, params = cypher.delete_document_nodes_query(document)
+        rec = tx.run(query, params).single(strict=True)
+        return WriteResult(0, 0, rels + rec["rels"], rec["nodes"])
+
+    def delete_document(self, document: str) -> WriteResult:
+        return self._write(lambda tx: self._delete_document(tx, document))
+
+    def clear(self) -> None:
+        self._ensure_schema()
+        query, params = cypher.clear_query()
+        with self._errors(), self._session(neo4j.WRITE_ACCESS) as session:
+            session.run(query, params).consume()
+
+    # -- reading -------------------------------------------------------------------------
+    def find_node(self, node_id: str) -> Node | None:
+        records = self._run_read(cypher.find_node_query(node_id))
+        return node_from_record(records[0]["type"], records[0]["props"]) if records else None
+
+    def relationships(self, node_id: str, *, direction: Direction = Direction.BOTH,
+                      rel_types: Collection[RelType] | None = None,
+                      limit: int = MAX_RESULT_NODES) -> list[Relationship]:
+        limit = max(0, min(limit, MAX_RESULT_NODES))
+        records = self._run_read(cypher.relationships_query(node_id, Direction(direction),
+                                                            rel_types, limit))
+        if not records:
+            raise NodeNotFoundError(f"no node with id {node_id!r}")
+        rels = {}
+        for rec in records:
+            if rec["type"] is not None:
+                rel = rel_from_record(rec["source"], rec["type"], rec["target"], rec["props"])
+                rels[rel.identity] = rel
+        return [rels[k] for k in sorted(rels)][:limit]
+
+    def find_relationship(self, source: str, rel_type: RelType, target: str,
+                          key: str | None = None) -> list[Relationship]:
+        records = self._run_read(cypher.find_relationship_query(source, RelType(rel_type),
+                                                                target, key))
+        rels = [rel_from_record(r["source"], r["type"], r["target"], r["props"])
+                for r in records]
+        return sorted(rels, key=lambda r: r.identity)
+
+    def neighbours(self, node_id: str, *, depth: int = 1,
+                   direction: Direction = Direction.BOTH,
+                   node_types: Collection[NodeType] | None = None,
+                   rel_types: Collection[RelType] | None = None,
+                   limit: int = 500) -> Subgraph:
+        depth = max(0, min(depth, MAX_DEPTH))
+        limit = max(1, min(limit, MAX_RESULT_NODES))
+        direction = Direction(direction)
+        return self._read(lambda tx: self._neighbours(tx, node_id, depth, direction,
+                                                      node_types, rel_types, limit))
+
+    def _neighbours(self, tx: neo4j.ManagedTransaction, node_id: str, depth: int,
+                    direction: Direction, node_types: Collection[NodeType] | None,
+                    rel_types: Collection[RelType] | None, limit: int) -> Subgraph:
+        query, params = cypher.node_element_id_query(node_id)
+        start = tx.run(query, params).single()
+        if start is None:
+            raise NodeNotFoundError(f"no node with id {node_id!r}")
+        seen: dict[str, str] = {node_id: start["eid"]}
+        rels: dict[tuple[str, str, str, str], str] = {}
+        frontier = [node_id]
+        truncated = False
+        for _ in range(depth):
+            if not frontier:
+                break
+            query, params = cypher.expand_query([seen[n] for n in frontier], direction,
+                                                rel_types)
+            steps = sorted(((r["here"], r["other"], r["source"], r["type"], r["target"],
+                             r["key"], r["other_eid"], r["rid"])
+                            for r in tx.run(query, params)),
+                           key=lambda s: (frontier.index(s[0]), s[2:6]))
+            nxt: list[str] = []
+            for _here, other, source, rtype, target, key, other_eid, rid in steps:
+                if other not in seen:
+                    if len(seen) >= limit:
+                        truncated = True
+                        continue
+                    seen[other] = other_eid
+                    nxt.append(other)
+                rels[(source, rtype, target, key)] = rid
+            frontier = nxt
+        query, params = cypher.nodes_by_element_id_query(list(seen.values()))
+        nodes = {n.id: n for n in (node_from_record(r["type"], r["props"])
+                                   for r in tx.run(query, params))}
+        keep = {n for n, node in nodes.items()
+                if n == node_id or node_types is None or node.type in node_types}
+        kept_rids = [rid for (source, _, target, _), rid in rels.items()
+                     if source in keep and target in keep]
+        query, params = cypher.rels_by_element_id_query(kept_rids)
+        kept = sorted((rel_from_record(r["source"], r["type"], r["target"], r["props"])
+                       for r in tx.run(query, params)),
+                      key=lambda r: r.identity)
+        return Subgraph(tuple(nodes[n] for n in sorted(keep)), tuple(kept), truncated)
+
+    def shortest_paths(self, source: str, target: str, *,
+                       rel_types: Collection[RelType] | None = None, directed: bool = False,
+                       max_length: int = 6, limit: int = 10) -> list[Path]:
+        max_length = max(0, min(max_length, MAX_PATH_LENGTH))
+        limit = max(1, min(limit, MAX_PATHS))
+        return self._read(lambda tx: self._shortest_paths(tx, source, target, rel_types,
+                                                          directed, max_length, limit))
+
+    def _shortest_paths(self, tx: neo4j.ManagedTransaction, source: str, target: str,
+                        rel_types: Collection[RelType] | None, directed: bool,
+                        max_length: int, limit: int) -> list[Path]:
+        query, params = cypher.find_nodes_query([source, target])
+        ends = {n.id: n for n in (node_from_record(r["type"], r["props"])
+                                  for r in tx.run(query, params))}
+        for end in (source, target):
+            if end not in ends:
+                raise NodeNotFoundError(f"no node with id {end!r}")
+        if source == target:
+            return [Path((ends[source],), ())]
+        if max_length < 1:
+            return []
+        query, params = cypher.shortest_paths_query(source, target, rel_types, directed,
+                                                    max_length, MAX_PATH_ROWS)
+        # For each hop between two consecutive nodes, the relationship with the smallest
+        # identity (as the embedded store picks it).
+        best: dict[tuple[str, str], tuple[tuple[str, str, str, str], str]] = {}
+        chains: set[tuple[str, ...]] = set()
+        for rec in tx.run(query, params):
+            ids = tuple(rec["ids"])
+            chains.add(ids)
+            for (a, b), (rid, src, rtype, tgt, key) in zip(itertools.pairwise(ids),
+                                                           rec["rels"], strict=True):
+                identity = (src, rtype, tgt, key)
+                if (a, b) not in best or identity < best[(a, b)][0]:
+                    best[(a, b)] = (identity, rid)
+        # The embedded store keeps the first ``limit`` chains in order of their reversed
+        # node sequence (depth-first from the target), then sorts them.
+        chosen = sorted(sorted(chains, key=lambda c: c[::-1])[:limit])
+        node_ids = sorted({n for chain in chosen for n in chain})
+        rids = sorted({best[(a, b)][1] for chain in chosen
+                       for a, b in itertools.pairwise(chain)})
+        query, params = cypher.find_nodes_query(node_ids)
+        nodes = {n.id: n for n in (node_from_record(r["type"], r["props"])
+                                   for r in tx.run(query, params))}
+        query, params = cypher.rels_by_element_id_query(rids)
+        by_identity = {r.identity: r for r in (
+            rel_from_record(x["source"], x["type"], x["target"], x["props"])
+            for x in tx.run(query, params))}
+        return [Path(tuple(nodes[n] for n in chain),
+                     tuple(by_identity[best[(a, b)][0]]
+                           for a, b in itertools.pairwise(chain)))
+                for chain in chosen]
+
+    def search(self, text: str, *, node_types: Collection[NodeType] | None = None,
+               limit: int = 20) -> list[SearchHit]:
+        limit = max(1, min(limit, MAX_RESULT_NODES))
+        terms = set(tokens(text))
+        if not terms or not cypher.lucene_query(text):
+            return []
+        exact = fold(text).strip()
+        return self._read(lambda tx: self._search(tx, text, terms, exact, node_types, limit))
+
+    @staticmethod
+    def _search(tx: neo4j.ManagedTransaction, text: str, terms: set[str], exact: str,
+                node_types: Collection[NodeType] | None, limit: int) -> list[SearchHit]:
+        hits: list[SearchHit] = []
+        page = max(4 * limit, 100)
+        skip = 0
+        while len(hits) < limit and skip < 20 * MAX_RESULT_NODES:
+            query, params = cypher.search_query(text, node_types, skip, page)
+            records = list(tx.run(query, params))
+            for rec in records:
+                node = node_from_record(rec["type"], rec["props"])
+                texts = searchable_text(node)
+                if not terms <= {t for s in texts for t in tokens(s)}:
+                    continue
+                bonus = _EXACT_BONUS if exact in {fold(s).strip() for s in texts} else 0.0
+                hits.append(SearchHit(node, round(float(rec["score"]) + bonus, 6)))
+            if len(records) < page:
+                break
+            skip += page
+            page *= 2
+        hits.sort(key=lambda h: (-h.score, h.node.id))
+        return hits[:limit]
+
+    def subgraph(self, node_ids: Collection[str]) -> Subgraph:
+        ids = sorted(set(node_ids))
+        nodes = [node_from_record(r["type"], r["props"])
+                 for r in self._run_read(cypher.find_nodes_query(ids))]
+        rels = self._run_read(cypher.subgraph_relationships_query(ids))
+        found = sorted(nodes, key=lambda n: n.id)
+        return Subgraph(tuple(found), tuple(sorted(
+            (rel_from_record(r["source"], r["type"], r["target"], r["props"]) for r in rels),
+            key=lambda r: r.identity)))
+
+    def list_nodes(self, *, node_type: NodeType | None = None,
+                   filters: Mapping[str, PropValue] | None = None, after: str | None = None,
+                   limit: int = 100) -> list[Node]:
+        limit = max(0, min(limit, MAX_RESULT_NODES))
+        filters = dict(filters or {})
+        types: list[NodeType] = list(cypher.NODE_LABELS if node_type is None
+                                     else [NodeType(node_type)])
+        if "type" in filters:
+            wanted = filters.pop("type")
+            types = [t for t in types if t.value == wanted]
+        if not types or limit == 0:
+            return []
+        records = self._run_read(cypher.list_nodes_query(types, filters, after, limit))
+        return [node_from_record(r["type"], r["props"]) for r in records]
+
+    def counts(self) -> Counts:
+        records = self._run_read(cypher.counts_query())
+        nodes = {r["name"]: r["count"] for r in records if r["kind"] == "node" and r["count"]}
+        rels = {r["name"]: r["count"] for r in records if r["kind"] == "rel" and r["count"]}
+        return Counts(dict(sorted(nodes.items())), dict(sorted(rels.items())))
+
+    def iter_nodes(self) -> Iterator[Node]:
+        for node_type in cypher.NODE_LABELS:
+            after: str | None = None
+            while True:
+                records = self._run_read(cypher.page_nodes_query(node_type, after, PAGE_ROWS))
+                for rec in records:
+                    yield node_from_record(rec["type"], rec["props"])
+                if len(records) < PAGE_ROWS:
+                    break
+                after = records[-1]["props"]["id"]
+
+    def iter_relationships(self) -> Iterator[Relationship]:
+        for node_type in cypher.NODE_LABELS:
+            after: str | None = None
+            while True:
+                records = self._run_read(cypher.page_outgoing_query(node_type, after,
+                                                                    PAGE_ROWS))
+                if not records or records[0]["last"] is None:
+                    break
+                for rec in records:
+                    if rec["type"] is not None:
+                        yield rel_from_record(rec["source"], rec["type"], rec["target"],
+                                              rec["props"])
+                after = records[0]["last"]
+
+    # -- raw read-only Cypher ------------------------------------------------------------
+    def run_read_cypher(self, query: str, params: Mapping[str, Any] | None = None, *,
+                        timeout_s: float, max_rows: int) -> list[dict[str, Any]]:
+        """Run a user's Cypher in a READ transaction (the server refuses writes), with a
+        timeout and at most ``max_rows`` rows; values are plain Python (nodes and
+        relationships as their property maps plus ``_labels`` / ``_type``)."""
+
+        def work(tx: neo4j.ManagedTransaction) -> list[dict[str, Any]]:
+            result = tx.run(query, dict(params or {}))
+            rows: list[dict[str, Any]] = []
+            for record in result:
+                if len(rows) >= max_rows:
+                    break
+                rows.append({k: _plain(record[k]) for k in record})
+            return rows
+
+        return self._read(work, timeout_s=timeout_s)
+
+    # -- lifecycle -----------------------------------------------------------------------
+    def ping(self) -> bool:
+        try:
+            with self._errors():
+                self.driver.verify_connectivity()
+        except StoreError:
+            return False
+        return True
+
+    def close(self) -> None:
+        if self._owns_driver:
+            self.driver.close()
+
+
+def _plain(value: Any) -> Any:
+    """Driver values as JSON-friendly Python."""
+    from neo4j.graph import Node as GraphNode
+    from neo4j.graph import Path as GraphPath
+    from neo4j.graph import Relationship as GraphRel
+
+    if isinstance(value, GraphNode):
+        return {"_labels": sorted(value.labels), **dict(value)}
+    if isinstance(value, GraphRel):
+        return {"_type": value.type, "_source": value.start_node["id"] if value.start_node
+                else None, "_target": value.end_node["id"] if value.end_node else None,
+                **dict(value)}
+    if isinstance(value, GraphPath):
+        return {"nodes": [_plain(n) for n in value.nodes],
+                "relationships": [_plain(r) for r in value.relationships]}
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    if hasattr(value, "iso_format"):
+        return value.iso_format()
+    return value
