@@ -1,0 +1,1 @@
+"""Benchmarks for citegraph: a synthetic corpus generator and one script per stage."""
