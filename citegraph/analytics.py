@@ -131,6 +131,20 @@ def _year_of_value(value: object) -> int | None:
     return None
 
 
+def own_year(node: Node) -> int | None:
+    """The year a node states itself: a ``year`` or date property, or its Akoma Ntoso IRI.
+
+    >>> own_year(Node("instrument:/akn/un/treaty/1989-11-20/crc", "Instrument", "CRC"))
+    1989
+    """
+    for key in _YEAR_KEYS:
+        year = _year_of_value(node.props.get(key))
+        if year is not None:
+            return year
+    match = _AKN_DATE.search(node.id)
+    return int(match.group(1)) if match else None
+
+
 def node_year(graph: nx.MultiDiGraph, node_id: str) -> int | None:
     """The year of a node where known.
 
@@ -138,13 +152,9 @@ def node_year(graph: nx.MultiDiGraph, node_id: str) -> int | None:
     (instruments and their articles), else, for a section, from the work it belongs to.
     """
     node = _node(graph, node_id)
-    for key in _YEAR_KEYS:
-        year = _year_of_value(node.props.get(key))
-        if year is not None:
-            return year
-    match = _AKN_DATE.search(node.id)
-    if match:
-        return int(match.group(1))
+    year = own_year(node)
+    if year is not None:
+        return year
     if node.type is NodeType.SECTION:
         owner = owning_work(graph, node_id)
         if owner is not None and owner != node_id:

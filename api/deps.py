@@ -1,0 +1,120 @@
+"""Request dependencies: settings, the store, the write token, and how store calls run.
+
+The app keeps one store in ``app.state``. When none was given, it is opened on first use;
+a store that cannot be opened answers 503 and is tried again on the next request, so the
+API recovers when the database comes back.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hmac
+import threading
+from collections.abc import Callable
+from typing import Annotated, Any, TypeVar
+
+from fastapi import Depends, HTTPException, Request
+from fastapi.concurrency import run_in_threadpool
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+
+from citegraph.errors import CitegraphError, QueryTimeoutError, StoreUnavailableError
+from citegraph.settings import Settings
+from citegraph.stores.base import GraphStore
+
+T = TypeVar("T")
+
+bearer = HTTPBearer(auto_error=False, scheme_name="token",
+                    description="The CITEGRAPH_TOKEN configured on the server")
+
+
+class StoreHolder:
+    """Owns the app's store: opens it lazily (thread-safe) and closes what it opened."""
+
+    def __init__(self, settings: Settings, store: GraphStore | None) -> None:
+        self.settings = settings
+        self._store = store
+        self._owned = store is None
+        self._lock = threading.Lock()
+
+    @property
+    def current(self) -> GraphStore | None:
+        return self._store
+
+    def get(self) -> GraphStore:
+        store = self._store
+        if store is not None:
+            return store
+        with self._lock:
+            if self._store is None:
+                from citegraph.stores.factory import open_store
+
+                try:
+                    self._store = open_store(self.settings)
+                except CitegraphError:
+                    raise
+                except Exception as exc:  # driver errors while connecting
+                    raise StoreUnavailableError(f"cannot open the store: {exc}") from exc
+            return self._store
+
+    def close(self) -> None:
+        if self._owned and self._store is not None:
+            self._store.close()
+            self._store = None
+
+
+async def get_settings(request: Request) -> Settings:
+    settings: Settings = request.app.state.settings
+    return settings
+
+
+async def get_store(request: Request) -> GraphStore:
+    holder: StoreHolder = request.app.state.store_holder
+    store = holder.current
+    if store is not None:
+        return store
+    return await run_in_threadpool(holder.get)
+
+
+SettingsDep = Annotated[Settings, Depends(get_settings)]
+StoreDep = Annotated[GraphStore, Depends(get_store)]
+
+
+def is_inline(store: GraphStore) -> bool:
+    """In-memory stores answer fast enough to call on the event loop (no thread hop)."""
+    return store.name == "embedded"
+
+
+async def call(store: GraphStore, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+    """Run a quick store call: inline for the embedded store, in a thread otherwise."""
+    if is_inline(store):
+        return fn(*args, **kwargs)
+    return await run_in_threadpool(fn, *args, **kwargs)
+
+
+async def call_with_timeout(settings: Settings, fn: Callable[..., T], *args: Any,
+                            **kwargs: Any) -> T:
+    """Run a possibly slow computation in a thread, answering 504 past the time cap."""
+    try:
+        return await asyncio.wait_for(run_in_threadpool(fn, *args, **kwargs),
+                                      timeout=settings.query_timeout_s)
+    except TimeoutError as exc:
+        raise QueryTimeoutError(
+            f"the query ran longer than {settings.query_timeout_s:g} s") from exc
+
+
+async def require_token(
+    settings: SettingsDep,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
+) -> None:
+    """Writes need the configured bearer token; with none configured they are disabled."""
+    expected = settings.token.get_secret_value() if settings.token is not None else ""
+    if not expected:
+        raise HTTPException(403, "writes disabled: no CITEGRAPH_TOKEN is configured")
+    if credentials is None:
+        raise HTTPException(401, "a bearer token is required",
+                            headers={"WWW-Authenticate": "Bearer"})
+    if not hmac.compare_digest(credentials.credentials.encode(), expected.encode()):
+        raise HTTPException(401, "wrong bearer token", headers={"WWW-Authenticate": "Bearer"})
+
+
+TokenDep = Depends(require_token)

@@ -1,0 +1,121 @@
+"""Analytics on a networkx projection: rankings, co-citation, coupling, co-mention, matrix."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Annotated, Any, Literal
+
+import networkx as nx
+from fastapi import APIRouter, Query
+from starlette.responses import Response
+
+from api.deps import SettingsDep, StoreDep, call_with_timeout
+from api.errors import error_responses
+from api.pagination import decode_offset_cursor, page
+from api.routes.nodes import NodeTypes
+from api.schemas import JSONBytes, MatrixOut, PairPage, RankingPage, node_json
+from citegraph import analytics
+from citegraph.model import NodeType
+from citegraph.stores.base import MAX_RESULT_NODES, GraphStore
+
+router = APIRouter(prefix="/analytics", tags=["analytics"])
+
+Cursor = Annotated[str | None, Query(max_length=100)]
+Limit = Annotated[int, Query(ge=1, le=MAX_RESULT_NODES)]
+MinWeight = Annotated[int, Query(ge=1, le=1_000_000, description="Smallest weight kept")]
+ERRORS = error_responses(422, 503, 504)
+
+
+def _node(graph: nx.MultiDiGraph, node_id: str) -> dict[str, Any]:
+    return node_json(graph.nodes[node_id]["n"])
+
+
+def _ranking(store: GraphStore, by: str, node_types: list[NodeType] | None, offset: int,
+             limit: int) -> dict[str, Any]:
+    graph = analytics.projection_of(store)
+    rows, next_cursor = page(analytics.ranking(graph, node_types=node_types, by=by), offset,
+                             limit)
+    return {"by": by, "next_cursor": next_cursor,
+            "items": [{"node": _node(graph, r.id), "score": r.score, "in_degree": r.in_degree}
+                      for r in rows]}
+
+
+@router.get("/ranking", response_model=RankingPage, responses=ERRORS)
+async def ranking(
+    store: StoreDep, settings: SettingsDep,
+    by: Annotated[Literal["pagerank", "in_degree"], Query(description="Sort key")] = "pagerank",
+    node_type: NodeTypes = None,
+    cursor: Cursor = None,
+    limit: Limit = 50,
+) -> Response:
+    """PageRank and in-degree over citation and mention edges, best first."""
+    data = await call_with_timeout(settings, _ranking, store, by, node_type,
+                                   decode_offset_cursor(cursor),
+                                   min(limit, settings.max_results))
+    return JSONBytes(data)
+
+
+def _pairs(store: GraphStore, measure: str,
+           compute: Callable[[nx.MultiDiGraph], list[analytics.Pair]], offset: int,
+           limit: int) -> dict[str, Any]:
+    graph = analytics.projection_of(store)
+    rows, next_cursor = page(compute(graph), offset, limit)
+    return {"measure": measure, "next_cursor": next_cursor,
+            "items": [{"a": _node(graph, p.a), "b": _node(graph, p.b), "weight": p.weight,
+                       "evidence": list(p.evidence)} for p in rows]}
+
+
+@router.get("/co-citation", response_model=PairPage, responses=ERRORS)
+async def co_citation(store: StoreDep, settings: SettingsDep, min_weight: MinWeight = 1,
+                      cursor: Cursor = None, limit: Limit = 50) -> Response:
+    """Pairs of works cited by the same section or work; evidence: the citing ids."""
+    data = await call_with_timeout(
+        settings, _pairs, store, "co-citation",
+        lambda g: analytics.co_citation(g, min_weight=min_weight),
+        decode_offset_cursor(cursor), min(limit, settings.max_results))
+    return JSONBytes(data)
+
+
+@router.get("/coupling", response_model=PairPage, responses=ERRORS)
+async def coupling(store: StoreDep, settings: SettingsDep, min_weight: MinWeight = 1,
+                   cursor: Cursor = None, limit: Limit = 50) -> Response:
+    """Bibliographic coupling: pairs of works citing the same works; evidence: shared ones."""
+    data = await call_with_timeout(
+        settings, _pairs, store, "coupling",
+        lambda g: analytics.bibliographic_coupling(g, min_weight=min_weight),
+        decode_offset_cursor(cursor), min(limit, settings.max_results))
+    return JSONBytes(data)
+
+
+@router.get("/co-mention", response_model=PairPage, responses=ERRORS)
+async def co_mention(
+    store: StoreDep, settings: SettingsDep,
+    node_type: NodeTypes = None,
+    roll_up_articles: Annotated[bool, Query(
+        description="Count a mention of an article for its instrument")] = True,
+    min_weight: MinWeight = 1, cursor: Cursor = None, limit: Limit = 50,
+) -> Response:
+    """Pairs of instruments (or other types) mentioned in the same section."""
+    types = tuple(node_type) if node_type else (NodeType.INSTRUMENT,)
+    data = await call_with_timeout(
+        settings, _pairs, store, "co-mention",
+        lambda g: analytics.co_mention(g, node_types=types, roll_up_articles=roll_up_articles,
+                                       min_weight=min_weight),
+        decode_offset_cursor(cursor), min(limit, settings.max_results))
+    return JSONBytes(data)
+
+
+def _matrix(store: GraphStore) -> dict[str, Any]:
+    graph = analytics.projection_of(store)
+    matrix = analytics.jurisdiction_concept_matrix(graph)
+    return {"jurisdictions": [_node(graph, j) for j in matrix.jurisdictions],
+            "concepts": [_node(graph, c) for c in matrix.concepts],
+            "cells": [{"jurisdiction": c.jurisdiction, "concept": c.concept,
+                       "instruments": list(c.instruments), "evidence": list(c.evidence)}
+                      for c in matrix.cells]}
+
+
+@router.get("/jurisdiction-concept", response_model=MatrixOut, responses=ERRORS)
+async def jurisdiction_concept(store: StoreDep, settings: SettingsDep) -> Response:
+    """Which jurisdiction's instruments address which concept, with the articles as evidence."""
+    return JSONBytes(await call_with_timeout(settings, _matrix, store))

@@ -1,0 +1,92 @@
+"""Export the whole graph or a subgraph as node-link JSON, GraphML or GEXF (streamed)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Query
+from fastapi.responses import StreamingResponse
+from pydantic import BaseModel
+
+from api.deps import SettingsDep, StoreDep, call_with_timeout
+from api.errors import error_responses
+from api.routes.nodes import RelTypes, invalid
+from api.schemas import JSONBytes
+from citegraph import export
+from citegraph.model import Node, Relationship
+from citegraph.stores.base import MAX_DEPTH, Direction, GraphStore
+
+router = APIRouter(tags=["export"])
+
+Format = Literal["json", "graphml", "gexf"]
+MEDIA_TYPES = {"json": "application/json", "graphml": "application/graphml+xml",
+               "gexf": "application/gexf+xml"}
+SUFFIXES = {"json": "json", "graphml": "graphml", "gexf": "gexf"}
+
+
+class ExportGraph(BaseModel):
+    """Canonical node-link JSON: nodes sorted by id, edges by (source, type, target, key).
+
+    Each node is flat (``id``, ``type``, ``label`` and its properties); each edge is flat
+    (``source``, ``target``, ``type``, ``key``, provenance fields and properties).
+    """
+
+    directed: bool
+    multigraph: bool
+    graph: dict[str, Any]
+    nodes: list[dict[str, Any]]
+    edges: list[dict[str, Any]]
+
+
+def _select(store: GraphStore, ids: list[str] | None, ego: str | None, depth: int,
+            direction: Direction, rel_types: Any,
+            max_nodes: int) -> tuple[list[Node], list[Relationship]]:
+    if ids:
+        sub = store.subgraph(ids)
+        return list(sub.nodes), list(sub.relationships)
+    if ego is not None:
+        sub = store.neighbours(ego, depth=depth, direction=direction, rel_types=rel_types,
+                               limit=max_nodes)
+        return list(sub.nodes), list(sub.relationships)
+    return list(store.iter_nodes()), list(store.iter_relationships())
+
+
+def _render(fmt: str, nodes: list[Node], rels: list[Relationship]) -> Iterator[bytes]:
+    if fmt == "graphml":
+        return export.iter_graphml(nodes, rels)
+    if fmt == "gexf":
+        return export.iter_gexf(nodes, rels)
+    return export.iter_export_json(nodes, rels)
+
+
+@router.get(
+    "/export",
+    response_class=JSONBytes,
+    response_model=ExportGraph,
+    responses={200: {"content": {"application/graphml+xml": {"schema": {"type": "string"}},
+                                 "application/gexf+xml": {"schema": {"type": "string"}}},
+                     "description": "The graph in the requested format"},
+               **error_responses(404, 422, 503, 504)},
+)
+async def export_graph(
+    store: StoreDep, settings: SettingsDep,
+    format: Annotated[Format, Query(description="json (node-link), graphml or gexf")] = "json",
+    ids: Annotated[list[str] | None, Query(max_length=5000,
+                                           description="Export only these nodes")] = None,
+    ego: Annotated[str | None, Query(min_length=1, max_length=2048,
+                                     description="Export the neighbourhood of this node")] = None,
+    depth: Annotated[int, Query(ge=1, le=MAX_DEPTH, description="Hops around `ego`")] = 1,
+    direction: Direction = Direction.BOTH,
+    rel_type: RelTypes = None,
+) -> StreamingResponse:
+    """The whole graph, the nodes ``ids`` and the edges among them, or the ego network."""
+    if ids and ego is not None:
+        raise invalid("ego", "give either ids or ego, not both")
+    if depth > settings.max_depth:
+        raise invalid("depth", f"depth is capped at {settings.max_depth}")
+    nodes, rels = await call_with_timeout(settings, _select, store, ids, ego, depth, direction,
+                                          rel_type, settings.max_results)
+    name = f"citegraph.{SUFFIXES[format]}"
+    return StreamingResponse(_render(format, nodes, rels), media_type=MEDIA_TYPES[format],
+                             headers={"Content-Disposition": f'attachment; filename="{name}"'})
