@@ -1,0 +1,596 @@
+"""Plain-text and Markdown statutes and treaties: articles, metadata and cross-references.
+
+:func:`parse_legal_text` is pure (text in, :class:`~ingest.base.ParsedDocument` out);
+:func:`read_legal_text` opens a file. Two families of layout are recognised:
+
+- English: ``Article 1``, ``Art. 3``, ``### Article  34`` (optionally ``- heading``);
+  structural headings ``PART I``, ``Chapter 2``; annexes end the articles.
+- Chinese: ``第三百六十三条`` and inserted ``第二百八十六条之一`` at the start of a line,
+  with 编/章/节 headings, 附则 and 附件 (annex).
+
+Metadata lines come first (a ``#`` title, dates, ``<!-- INFO END -->``; in the UN Markdown
+files a Dutch and an English title). A second copy of the text in another language (the
+title repeated after the articles) is not read. Texts printed from PDFs break lines
+anywhere, so a bare ``Article 49`` line only opens an article when it continues the
+numbering and stands after a finished sentence; a Markdown heading or a Chinese article line
+must at least increase the numbering.
+
+Example
+-------
+>>> doc = parse_legal_text("# 某法\\n\\n第一条 总则。\\n\\n第二条 依照第一条处理。\\n",
+...                        file="x.md")
+>>> [n.props["number"] for n in doc.batch.nodes if n.type == "Article"]
+['1', '2']
+>>> [r.props["target_eid"] for r in doc.batch.relationships if r.type == "REFERS_TO"]
+['art_1']
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from citegraph import ids
+from citegraph.errors import LegalTextError
+from citegraph.model import GraphBatch, Node, NodeType, Provenance, Relationship, RelType
+from ingest.base import DocumentKind, ParsedDocument, Problem, Sentence
+from ingest.crossrefs import (
+    GENERIC_NAME,
+    CrossRef,
+    MarkdownLink,
+    find_chinese_references,
+    find_english_references,
+    find_link_instruments,
+    markdown_links,
+    mask_markdown_links,
+    title_case,
+)
+from ingest.numerals import NUMERAL_CHARS, article_number, number_key
+from ingest.textio import read_text
+
+Resolver = Callable[[str], str | None]
+
+#: Article text kept on the node (the span locates the rest).
+MAX_ARTICLE_TEXT = 20_000
+
+_N = f"[{NUMERAL_CHARS}]+"
+_CN_ARTICLE = re.compile(
+    rf"^[ \t　]*(?P<hashes>#{{1,6}})?[ \t　]*(?P<raw>第(?P<num>{_N})条(?:之(?P<sub>{_N}))?)"
+    rf"(?:[ \t　]+|$)")
+_EN_ARTICLE = re.compile(
+    r"^[ \t]*(?P<hashes>#{1,6})?[ \t]*(?P<raw>(?:Article|ARTICLE|Art\.)[ \t]+"
+    r"(?P<num>\d{1,4}(?:-\d{1,3})?))\b(?P<rest>[^\n]*)$")
+_STRUCTURAL = re.compile(
+    rf"^[ \t]*#{{0,6}}[ \t]*(?:(?:PART|Part|CHAPTER|Chapter|SECTION|Section|TITLE|Title|DEEL|"
+    rf"Hoofdstuk|BOOK|Book)[ \t]+[IVXLC\d]+\b|第{_N}[编章节]|附[ \t　]*则|总[ \t　]*则|"
+    rf"Preamble|PREAMBLE|Preambule)")
+_ANNEX = re.compile(r"^[ \t]*#{0,6}[ \t]*(?:ANNEX|Annex|APPENDIX|Appendix|附件|附录)")
+_MD_HEADING = re.compile(r"^[ \t]*(?P<hashes>#{1,6})[ \t]*(?P<text>\S[^\n]*?)[ \t]*$")
+_INFO_END = re.compile(r"^\s*<!--\s*INFO END\s*-->\s*$")
+_HTML_LINE = re.compile(r"^\s*<[^>\n]*>\s*$")
+_CN_DATE = re.compile(r"(\d{4})年(\d{1,2})月(\d{1,2})日")
+_SENTENCE_END_BEFORE = re.compile(r"(?:[.;:!?。；：！？”\"')\]]|^)\s*$")
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+_EN_SENTENCE_BREAK = re.compile(r"(?<=[^\d\s][.;?!])\s+(?=[A-Z(“\"])")
+_CN_SENTENCE_BREAK = re.compile(r"(?<=[。；！？])")
+
+@dataclass(frozen=True, slots=True)
+class ArticleBlock:
+    """One article found in the text: its number, heading line and span."""
+
+    number: str
+    number_raw: str
+    heading: str | None
+    start: int
+    body_start: int
+    end: int
+    line: int
+
+    @property
+    def eid(self) -> str:
+        return ids.article_eid(self.number)
+
+
+@dataclass(frozen=True, slots=True)
+class LegalStructure:
+    """The layout of a legal text: metadata, preamble span and articles."""
+
+    title: str | None
+    titles: tuple[str, ...]
+    chinese: bool
+    date: str | None
+    preamble: tuple[int, int] | None
+    articles: tuple[ArticleBlock, ...]
+    problems: tuple[Problem, ...] = ()
+    ignored_lines: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class _Line:
+    number: int
+    start: int
+    end: int  # without the newline
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class _Candidate:
+    number: str
+    raw: str
+    heading: str | None
+    strong: bool
+    body_offset: int  # offset of the article text within the line
+
+
+def _lines(text: str) -> Iterator[_Line]:
+    start = 0
+    for number, chunk in enumerate(text.splitlines(keepends=True), start=1):
+        body = chunk.rstrip("\r\n")
+        yield _Line(number, start, start + len(body), body)
+        start += len(chunk)
+
+
+def _is_chinese(text: str) -> bool:
+    sample = text[:20_000]
+    return len(_CJK.findall(sample)) > len(sample) // 10
+
+
+def _article_candidate(line: _Line, chinese: bool) -> _Candidate | None:
+    if chinese:
+        m = _CN_ARTICLE.match(line.text)
+        if m is None:
+            return None
+        try:
+            number = article_number(m["raw"])
+        except ValueError:
+            return None
+        rest = line.text[m.end():]
+        heading = None
+        bracket = re.match(r"^【([^】\n]{1,60})】", rest)
+        if bracket:
+            heading = bracket[1]
+        return _Candidate(number, m["raw"], heading, True, m.end())
+    m = _EN_ARTICLE.match(line.text)
+    if m is None:
+        return None
+    rest = m["rest"].strip()
+    if m["hashes"]:
+        heading = rest.strip(" .:–—-\t") or None
+        return _Candidate(m["num"], m["raw"].strip(), heading, True, len(line.text))
+    if rest and not re.match(r"^[.:–—-]", rest):
+        return None  # "Article 49 of the Convention ..." is running text
+    heading = rest.strip(" .:–—-\t") or None
+    return _Candidate(m["num"], m["raw"].strip(), heading, False, len(line.text))
+
+
+def _continues_numbering(previous: str | None, number: str, strong: bool) -> bool:
+    key = number_key(number)
+    if previous is None:
+        return strong or key[0] <= 1
+    before = number_key(previous)
+    if key <= before:
+        return False
+    if strong:
+        return True
+    if key[0] == before[0]:
+        return key[1] == before[1] + 1
+    return key[0] == before[0] + 1 and key[1] == 0
+
+
+def _heading_text(line: _Line) -> tuple[int, str] | None:
+    m = _MD_HEADING.match(line.text)
+    return (len(m["hashes"]), m["text"].strip("# ")) if m else None
+
+
+def parse_structure(text: str, *, file: str) -> LegalStructure:
+    """Find metadata, preamble and articles; see the module docstring for the rules.
+
+    Raises
+    ------
+    LegalTextError
+        When the text holds no article at all.
+    """
+    chinese = _is_chinese(text)
+    lines = list(_lines(text))
+    titles: list[tuple[int, str]] = []  # (level, text) of headings before the body
+    metadata_end = 0
+    for line in lines:
+        if _INFO_END.match(line.text):
+            metadata_end = line.end
+            break
+    blocks: list[tuple[_Line, _Candidate]] = []
+    problems: list[Problem] = []
+    previous_number: str | None = None
+    previous_line_text = ""
+    previous_blank = True
+    limits: list[int | None] = []  # per block: where a structural heading cuts it short
+    end_of_body: int | None = None
+    ignored = 0
+    for index, line in enumerate(lines):
+        stripped = line.text.strip()
+        candidate = _article_candidate(line, chinese)
+        if candidate is not None:
+            ok = _continues_numbering(previous_number, candidate.number, candidate.strong)
+            if ok and not candidate.strong and not (
+                    previous_blank or _SENTENCE_END_BEFORE.search(previous_line_text)):
+                ok = False  # a line break inside a sentence
+            if ok:
+                blocks.append((line, candidate))
+                limits.append(None)
+                previous_number = candidate.number
+            else:
+                problems.append(Problem(file, f"{stripped[:40]!r} breaks the article "
+                                        "numbering or a sentence; read as text", line.number,
+                                        skipped=False))
+        elif blocks and _ANNEX.match(line.text):
+            end_of_body = line.start
+            problems.append(Problem(file, "annex: no articles read from this line on",
+                                    line.number, skipped=False))
+            break
+        elif not blocks:
+            heading = _heading_text(line)
+            if heading and not _STRUCTURAL.match(line.text):
+                titles.append(heading)
+        elif len(stripped) < 80 and _STRUCTURAL.match(line.text):
+            if limits[-1] is None:
+                limits[-1] = line.start  # a chapter heading ends the article before it
+        else:
+            heading = _heading_text(line)
+            if heading and not _STRUCTURAL.match(line.text) and _is_other_version(
+                    heading, titles):
+                end_of_body = line.start
+                ignored = len(lines) - index
+                problems.append(Problem(
+                    file, f"{heading[1][:60]!r} repeats the title: another language version "
+                    f"starts here and is not read ({ignored} lines)", line.number))
+                break
+        if stripped:
+            previous_line_text = stripped
+        previous_blank = not stripped
+    articles = _close_blocks(text, blocks, limits, end_of_body)
+    if not articles:
+        raise LegalTextError("no article headings (Article N / 第N条) found", file=file)
+    title = _choose_title(titles)
+    date = _metadata_date(lines, metadata_end or articles[0].start)
+    preamble_start = max(metadata_end, _title_end(lines, titles))
+    preamble = (preamble_start, articles[0].start) if preamble_start < articles[0].start \
+        else None
+    return LegalStructure(
+        title=title, titles=tuple(t for _, t in titles), chinese=chinese, date=date,
+        preamble=preamble, articles=tuple(articles), problems=tuple(problems),
+        ignored_lines=ignored)
+
+
+def _metadata_date(lines: list[_Line], end: int) -> str | None:
+    """Date of the metadata lines: promulgation (公布), else latest revision (修订), else first.
+
+    >>> _metadata_date(list(_lines("1979年7月1日 通过\\n1997年3月14日 修订\\n")), 99)
+    '1997-03-14'
+    """
+    published: str | None = None
+    revised: str | None = None
+    first: str | None = None
+    for line in lines:
+        if line.start >= end:
+            break
+        for m in _CN_DATE.finditer(line.text):
+            value = f"{int(m[1]):04d}-{int(m[2]):02d}-{int(m[3]):02d}"
+            first = first or value
+            if "公布" in line.text:
+                published = published or value
+            elif "修订" in line.text:
+                revised = value
+    return published or revised or first
+
+
+def _is_other_version(heading: tuple[int, str], titles: list[tuple[int, str]]) -> bool:
+    """A heading after the articles that repeats a title, or is as prominent as the first."""
+    text = heading[1].casefold()
+    if any(text == t.casefold() for _, t in titles):
+        return True
+    return bool(titles) and heading[0] <= titles[0][0]
+
+
+def _choose_title(titles: list[tuple[int, str]]) -> str | None:
+    return titles[-1][1] if titles else None
+
+
+def _title_end(lines: list[_Line], titles: list[tuple[int, str]]) -> int:
+    if not titles:
+        return 0
+    last = titles[-1][1]
+    for line in lines:
+        heading = _heading_text(line)
+        if heading and heading[1] == last:
+            return line.end
+    return 0
+
+
+def _close_blocks(text: str, blocks: list[tuple[_Line, _Candidate]],
+                  limits: list[int | None], end_of_body: int | None) -> list[ArticleBlock]:
+    articles: list[ArticleBlock] = []
+    stop = len(text) if end_of_body is None else end_of_body
+    for i, (line, cand) in enumerate(blocks):
+        end = blocks[i + 1][0].start if i + 1 < len(blocks) else stop
+        limit = limits[i]
+        if limit is not None:
+            end = min(end, limit)
+        while end > line.start and text[end - 1] in "\r\n \t":
+            end -= 1
+        body_start = line.start + cand.body_offset
+        articles.append(ArticleBlock(cand.number, cand.raw, cand.heading, line.start,
+                                     min(body_start, end), max(end, line.end), line.number))
+    return articles
+
+
+# --- sentences -------------------------------------------------------------------------
+
+def split_sentences(text: str, start: int, end: int, chinese: bool) -> list[tuple[int, int]]:
+    """Sentence spans of ``text[start:end]`` (offsets into ``text``): lines, then punctuation.
+
+    >>> t = "1. States Parties shall act. They shall report.\\n2. Next."
+    >>> [t[s:e] for s, e in split_sentences(t, 0, len(t), False)]
+    ['1. States Parties shall act.', 'They shall report.', '2. Next.']
+    """
+    spans: list[tuple[int, int]] = []
+    breaker = _CN_SENTENCE_BREAK if chinese else _EN_SENTENCE_BREAK
+    pos = start
+    while pos < end:
+        newline = text.find("\n", pos, end)
+        line_end = end if newline == -1 else newline
+        cut = pos
+        for m in breaker.finditer(text, pos, line_end):
+            _add_span(text, spans, cut, m.start())
+            cut = m.end()
+        _add_span(text, spans, cut, line_end)
+        pos = line_end + 1
+    return spans
+
+
+def _add_span(text: str, spans: list[tuple[int, int]], start: int, end: int) -> None:
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    if end > start:
+        spans.append((start, end))
+
+
+# --- the graph -------------------------------------------------------------------------
+
+@dataclass
+class _Builder:
+    file: str
+    text: str
+    iri: str
+    instrument: str
+    title: str
+    interpretation: bool
+    resolve: Resolver
+    nodes: dict[str, Node] = field(default_factory=dict)
+    rels: dict[tuple[str, str, str, str], Relationship] = field(default_factory=dict)
+    problems: list[Problem] = field(default_factory=list)
+    own_eids: set[str] = field(default_factory=set)
+    unresolved: int = 0
+    references: int = 0
+
+    def add_node(self, node: Node) -> None:
+        existing = self.nodes.get(node.id)
+        if existing is None or (existing.is_stub and not node.is_stub):
+            self.nodes[node.id] = node
+
+    def add_rel(self, rel: Relationship) -> None:
+        self.rels.setdefault(rel.identity, rel)
+
+    def resolve_name(self, name: str) -> str | None:
+        variants = [name, name.strip("《》 "), re.sub(r"^the\s+", "", name, flags=re.I)]
+        variants.append(title_case(variants[-1]))
+        for variant in dict.fromkeys(v for v in variants if v):
+            iri = self.resolve(variant)
+            if iri:
+                return iri
+        return None
+
+
+def parse_legal_text(text: str, *, file: str, resolve: Resolver = lambda name: None,
+                     work_iri: str | None = None) -> ParsedDocument:
+    """Parse a statute or treaty into an Instrument stub, its Articles and cross-references.
+
+    Parameters
+    ----------
+    text : str
+        The decoded text (Markdown or plain text).
+    file : str
+        Name used in errors and problems.
+    resolve : callable
+        Maps an instrument name or title found in the text to an Akoma Ntoso work IRI
+        (the catalog's resolver), or None.
+    work_iri : str, optional
+        The work IRI of this text, when known; else resolved from its title, else derived.
+
+    Returns
+    -------
+    ParsedDocument
+        Kind LEGAL; the batch's document is the instrument id.
+
+    Raises
+    ------
+    LegalTextError
+        When no article is found.
+    """
+    structure = parse_structure(text, file=file)
+    title = structure.title or Path(file).stem
+    iri = work_iri or _resolve_title(structure, resolve) or derive_work_iri(structure, file)
+    instrument = ids.instrument_id(iri)
+    interpretation = "解释" in title or "/judgment/" in iri or "interpretation" in iri
+    b = _Builder(file, text, iri, instrument, title, interpretation, resolve)
+    b.problems.extend(structure.problems)
+    b.add_node(Node(instrument, NodeType.INSTRUMENT, title, {
+        "stub": True, "title": title, "work_iri": iri, "source_file": file,
+        "language": "zh" if structure.chinese else "en",
+        "titles": list(structure.titles),
+        **({"date": structure.date} if structure.date else {})}))
+    sentences: list[Sentence] = []
+    masked = text if structure.chinese else mask_markdown_links(text)
+    links = [] if structure.chinese else markdown_links(text)
+    b.own_eids = {a.eid for a in structure.articles}
+    short = _short_title(title)
+    inserted = 0
+    for order, art in enumerate(structure.articles, start=1):
+        node_id = ids.article_id(iri, art.eid)
+        inserted += "-" in art.number
+        body = text[art.body_start:art.end]
+        b.add_node(Node(node_id, NodeType.ARTICLE, f"{_article_label(art, structure)} {short}",
+                        {"number": art.number, "number_raw": art.number_raw,
+                         **({"heading": art.heading} if art.heading else {}),
+                         "span": [art.start, art.end],
+                         "text": body.strip()[:MAX_ARTICLE_TEXT], "order": order,
+                         "document": instrument, "line": art.line, "eid": art.eid}))
+        b.add_rel(Relationship(instrument, node_id, RelType.HAS_ARTICLE, Provenance(
+            instrument, art.eid, (art.start, art.end), art.number_raw, "structure")))
+        spans = split_sentences(text, art.body_start, art.end, structure.chinese)
+        sentences.extend(Sentence(text[s:e], s, e, node_id, art.eid) for s, e in spans)
+        _add_references(b, masked, links, art.body_start, art.end, spans, node_id, art.eid,
+                        structure.chinese)
+    if structure.preamble is not None:
+        start, end = structure.preamble
+        spans = split_sentences(text, start, end, structure.chinese)
+        sentences.extend(Sentence(text[s:e], s, e, instrument, "preamble") for s, e in spans)
+        _add_references(b, masked, links, start, end, spans, instrument, "preamble",
+                        structure.chinese)
+    summary = {"articles": len(structure.articles), "inserted_articles": inserted,
+               "references": b.references, "unresolved_references": b.unresolved,
+               "sentences": len(sentences), "ignored_lines": structure.ignored_lines}
+    batch = GraphBatch.of(instrument, b.nodes.values(), b.rels.values())
+    return ParsedDocument(DocumentKind.LEGAL, batch, tuple(b.problems), tuple(sentences),
+                          summary)
+
+
+def read_legal_text(path: str | Path, *, resolve: Resolver = lambda name: None,
+                    work_iri: str | None = None) -> ParsedDocument:
+    """Read and parse a legal text file (see :func:`parse_legal_text`)."""
+    return parse_legal_text(read_text(path), file=str(path), resolve=resolve,
+                            work_iri=work_iri)
+
+
+def _resolve_title(structure: LegalStructure, resolve: Resolver) -> str | None:
+    for candidate in ([structure.title] if structure.title else []) + list(
+            reversed(structure.titles)):
+        iri = resolve(candidate)
+        if iri:
+            return iri
+    return None
+
+
+def derive_work_iri(structure: LegalStructure, file: str) -> str:
+    """A valid work IRI for a text the catalog does not know.
+
+    Country ``cn`` for Chinese text, ``un`` when the text is a UN instrument, else ``int``;
+    doctype ``judgment`` for a judicial interpretation (解释), ``treaty`` for conventions and
+    protocols, else ``act``; the date from the metadata or ``nd``; the slug of the title.
+    """
+    title = structure.title or Path(file).stem
+    if structure.chinese:
+        country = "cn"
+        doctype = "judgment" if "解释" in title else "act"
+    else:
+        country = "un" if "United Nations" in title or "Child" in title else "int"
+        doctype = "treaty" if re.search(
+            r"Convention|Protocol|Treaty|Covenant|Agreement|Charter", title) else "act"
+    return ids.akn_work_iri(country, doctype, structure.date or "nd", ids.slugify(title))
+
+
+def _short_title(title: str) -> str:
+    return title if len(title) <= 40 else title[:39] + "…"
+
+
+def _article_label(art: ArticleBlock, structure: LegalStructure) -> str:
+    return art.number_raw if structure.chinese else f"Art. {art.number}"
+
+
+def _add_references(b: _Builder, masked: str, links: list[MarkdownLink], start: int,
+                    end: int, spans: list[tuple[int, int]], source: str, locator: str,
+                    chinese: bool) -> None:
+    chunk = masked[start:end]
+    refs: list[CrossRef]
+    if chinese:
+        refs = find_chinese_references(
+            chunk, offset=start, known=lambda name: b.resolve(name) is not None)
+    else:
+        local = [MarkdownLink(lk.start - start, lk.end - start, lk.text, lk.url)
+                 for lk in links if start <= lk.start and lk.end <= end]
+        refs = find_english_references(chunk, offset=start, links=local)
+        refs += find_link_instruments(local, offset=start)
+    starts = [s for s, _ in spans]
+    for ref in refs:
+        _add_reference(b, ref, source, locator, _quote(b.text, spans, starts, ref.start))
+
+
+def _quote(text: str, spans: list[tuple[int, int]], starts: list[int], pos: int) -> str:
+    i = bisect.bisect_right(starts, pos) - 1
+    if i < 0:
+        return ""
+    s, e = spans[i]
+    return text[s:e][:1000]
+
+
+def _add_reference(b: _Builder, ref: CrossRef, source: str, locator: str,
+                   quote: str) -> None:
+    target_iri = b.iri
+    name = ref.instrument
+    if not ref.same and name is not None:
+        resolved = b.resolve_name(name)
+        if resolved is None and ref.url:
+            resolved = None
+        if resolved is None:
+            if GENERIC_NAME.match(name):
+                b.unresolved += 1
+                return
+            target_iri = f"/unresolved/{ids.slugify(name)}"
+            b.add_node(Node(ids.instrument_id(target_iri), NodeType.INSTRUMENT, name,
+                            {"stub": True, "status": "unresolved", "name": name}))
+            b.unresolved += 1
+        else:
+            target_iri = resolved
+    same = target_iri == b.iri
+    target_instrument = ids.instrument_id(target_iri)
+    if ref.article is None:
+        if same:
+            return
+        target, target_eid = target_instrument, ""
+        b.add_node(Node(target_instrument, NodeType.INSTRUMENT, name or target_iri,
+                        {"stub": True, "name": name or target_iri}))
+    else:
+        eid = ids.article_eid(ref.article)
+        if same and eid not in b.own_eids:
+            b.problems.append(Problem(b.file, f"reference {ref.raw!r} names no article of "
+                                      "this text", place=locator))
+            return
+        target = ids.article_id(target_iri, eid)
+        target_eid = ids.article_eid(ref.article, ref.para, ref.item)
+        if not same:
+            b.add_node(Node(target_instrument, NodeType.INSTRUMENT, name or target_iri,
+                            {"stub": True, "name": name or target_iri}))
+            label = f"Art. {ref.article} {name or ''}".strip()
+            b.add_node(Node(target, NodeType.ARTICLE, label,
+                            {"stub": True, "number": ref.article,
+                             "document": target_instrument}))
+    if target == source:
+        return
+    interprets = b.interpretation and not same and "解释" not in (name or "")
+    rel_type = RelType.INTERPRETS if interprets else RelType.REFERS_TO
+    props = {"target_eid": target_eid, "raw": ref.raw[:200]}
+    if ref.url:
+        props["url"] = ref.url[:500]
+    confidence = 0.9 if ref.url else 1.0
+    prov = Provenance(b.instrument, locator, (ref.start, ref.end), quote, "pattern",
+                      confidence)
+    b.add_rel(Relationship(source, target, rel_type, prov, props))
+    b.references += 1
+    if interprets and source != b.instrument and ref.article is not None:
+        # the instrument-level edge a query "interpretation → INTERPRETS → article" follows
+        b.add_rel(Relationship(b.instrument, target, RelType.INTERPRETS, prov, props,
+                               key=f"{b.instrument}|instrument"))

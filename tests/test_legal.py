@@ -1,0 +1,181 @@
+"""Legal texts: structure of the real corpus files and of small synthetic texts."""
+
+from __future__ import annotations
+
+import doctest
+from collections import Counter
+
+import pytest
+from legal_corpus import CRC_IRI, CRIMINAL_LAW_IRI, LEGAL, OPSC_IRI, resolve
+
+import ingest.legal
+from citegraph import ids
+from citegraph.errors import LegalTextError
+from citegraph.model import NodeType, RelType
+from ingest.base import DocumentKind, ParsedDocument
+from ingest.legal import parse_legal_text, read_legal_text
+
+
+def _articles(doc: ParsedDocument) -> list[dict[str, object]]:
+    return [dict(n.props) for n in doc.batch.nodes
+            if n.type == NodeType.ARTICLE and not n.is_stub]
+
+
+def _numbers(doc: ParsedDocument) -> list[str]:
+    return [str(a["number"]) for a in _articles(doc)]
+
+
+def test_doctests() -> None:
+    assert doctest.testmod(ingest.legal).failed == 0
+
+
+@pytest.mark.parametrize(("name", "count", "inserted"), [
+    ("cn-criminal-law.md", 505, 53),
+    ("cn-interpretation-obscene-electronic-info-2004.md", 9, 0),
+    ("cn-interpretation-obscene-electronic-info-2010.md", 13, 0),
+    ("cn-minors-protection-law-2020.md", 132, 0),
+    ("un-crc-1989.md", 54, 0),
+    ("un-opsc-2000.md", 17, 0),
+])
+def test_corpus_article_counts(name: str, count: int, inserted: int) -> None:
+    doc = read_legal_text(LEGAL / name)
+    numbers = _numbers(doc)
+    assert len(numbers) == count == doc.summary["articles"]
+    assert sum("-" in n for n in numbers) == inserted == doc.summary["inserted_articles"]
+    assert len(set(numbers)) == len(numbers)
+    plain = [int(n) for n in numbers if "-" not in n]
+    assert plain == list(range(1, len(plain) + 1))  # numbering runs in sequence
+    assert doc.kind is DocumentKind.LEGAL
+
+
+def test_criminal_law_articles_and_inserted_numbers() -> None:
+    doc = read_legal_text(LEGAL / "cn-criminal-law.md", resolve=resolve)
+    assert doc.batch.document == ids.instrument_id(CRIMINAL_LAW_IRI)
+    by_number = {str(a["number"]): a for a in _articles(doc)}
+    art = by_number["363"]
+    assert art["number_raw"] == "第三百六十三条"
+    assert by_number["286-1"]["number_raw"] == "第二百八十六条之一"
+    assert by_number["120-3"]["number_raw"] == "第一百二十条之三"
+    start, end = art["span"]  # type: ignore[misc]
+    text = (LEGAL / "cn-criminal-law.md").read_text(encoding="utf-8")
+    assert text[start:end].startswith("第三百六十三条")
+    assert "淫秽" in str(art["text"])
+    assert ids.article_id(CRIMINAL_LAW_IRI, "art_286-1") in {n.id for n in doc.batch.nodes}
+    # the last article stops before the annexes
+    assert "## 附件" not in str(by_number["452"]["text"])
+    orders = [a["order"] for a in _articles(doc)]
+    assert orders == sorted(orders)
+
+
+def test_instrument_is_a_stub_with_has_article_edges() -> None:
+    doc = read_legal_text(LEGAL / "cn-minors-protection-law-2020.md")
+    instrument = [n for n in doc.batch.nodes if n.id == doc.batch.document]
+    assert len(instrument) == 1 and instrument[0].is_stub
+    assert instrument[0].type == NodeType.INSTRUMENT
+    has = [r for r in doc.batch.relationships if r.type == RelType.HAS_ARTICLE]
+    assert len(has) == 132
+    assert {r.source for r in has} == {doc.batch.document}
+    assert all(r.provenance.method == "structure" for r in has)
+
+
+def test_derived_iri_uses_country_doctype_and_metadata_date() -> None:
+    doc = read_legal_text(LEGAL / "cn-minors-protection-law-2020.md")
+    assert doc.batch.document.startswith("instrument:/akn/cn/act/2020-10-17/")
+    doc = read_legal_text(LEGAL / "cn-interpretation-obscene-electronic-info-2004.md")
+    assert doc.batch.document.startswith("instrument:/akn/cn/judgment/2004-09-03/")
+    doc = read_legal_text(LEGAL / "un-crc-1989.md")
+    assert doc.batch.document.startswith("instrument:/akn/un/treaty/nd/convention-on-the-")
+
+
+def test_work_iri_argument_wins() -> None:
+    doc = read_legal_text(LEGAL / "un-crc-1989.md", work_iri="/akn/un/treaty/1989/x")
+    assert doc.batch.document == "instrument:/akn/un/treaty/1989/x"
+
+
+def test_crc_reads_english_only_and_reports_the_dutch_copy() -> None:
+    doc = read_legal_text(LEGAL / "un-crc-1989.md", resolve=resolve)
+    assert doc.batch.document == ids.instrument_id(CRC_IRI)
+    texts = " ".join(str(a["text"]) for a in _articles(doc))
+    assert "Verdrag" not in texts and "Staten" not in texts
+    assert doc.summary["ignored_lines"] > 300
+    assert any("another language version" in p.reason for p in doc.problems)
+
+
+def test_sentences_belong_to_articles() -> None:
+    doc = read_legal_text(LEGAL / "un-opsc-2000.md", resolve=resolve)
+    text = (LEGAL / "un-opsc-2000.md").read_text(encoding="utf-8")
+    article_ids = {n.id for n in doc.batch.nodes if n.type == NodeType.ARTICLE}
+    in_articles = [s for s in doc.sentences if s.node_id in article_ids]
+    assert len(in_articles) > 17
+    for s in doc.sentences:
+        assert text[s.start:s.end] == s.text
+    assert {s.locator for s in in_articles} == {f"art_{n}" for n in range(1, 18)}
+    assert any(s.locator == "preamble" for s in doc.sentences)
+
+
+def test_english_headings_and_paragraph_layout() -> None:
+    text = ("Treaty on Examples\n\nArticle 1 - Scope\n\n1. This Treaty applies.\n"
+            "2. It also applies.\n\nArt. 2\n\n(a) one;\n(b) two.\n\n"
+            "### Article  3\n\nSee article 1, paragraph 2.\n")
+    doc = parse_legal_text(text, file="t.md")
+    arts = _articles(doc)
+    assert [a["number"] for a in arts] == ["1", "2", "3"]
+    assert arts[0]["heading"] == "Scope"
+    assert "heading" not in arts[1]
+    refers = [r for r in doc.batch.relationships if r.type == RelType.REFERS_TO]
+    assert [r.props["target_eid"] for r in refers] == ["art_1__para_2"]
+    assert refers[0].provenance.locator == "art_3"
+    assert refers[0].provenance.quote == "See article 1, paragraph 2."
+
+
+def test_pdf_debris_is_not_an_article() -> None:
+    text = ("Article 1\n\nThe parties agree, as set out in\nArticle 49\nof the annex, that.\n\n"
+            "Article 2\n\nText.\n\nArticle 7\n\nA footnote marker line.\n\n"
+            "Article 3\n\nMore text.\n\nANNEX\n\nArticle 4\n\nAnnex text.\n")
+    doc = parse_legal_text(text, file="pdf.txt")
+    assert _numbers(doc) == ["1", "2", "3"]
+    skipped = [p for p in doc.problems if "numbering" in p.reason]
+    assert {p.line for p in skipped} == {4, 11}
+    assert "Annex text" not in str(_articles(doc)[-1]["text"])
+
+
+def test_chinese_headings_items_and_structure_lines() -> None:
+    text = ("# 示例法\n\n2020年1月2日 通过\n\n<!-- INFO END -->\n\n## 第一章 总则\n\n"
+            "第一条 目的。\n\n第二条　下列行为：\n\n（一）甲；\n\n（二）乙。\n\n"
+            "#### 第一节 细则\n\n第二条之一 插入的条文。\n\n第三条 依照本法第二条之一处理。\n")
+    doc = parse_legal_text(text, file="cn.md")
+    assert _numbers(doc) == ["1", "2", "2-1", "3"]
+    assert doc.batch.document.startswith("instrument:/akn/cn/act/2020-01-02/")
+    art2 = _articles(doc)[1]
+    assert "（二）乙" in str(art2["text"]) and "第一节" not in str(art2["text"])
+    refers = [r for r in doc.batch.relationships if r.type == RelType.REFERS_TO]
+    assert [r.target.rsplit("#", 1)[1] for r in refers] == ["art_2-1"]
+
+
+@pytest.mark.parametrize("text", ["", "Just a paper.\n\n1. Introduction\n", "# 标题\n\n正文。\n"])
+def test_no_articles_is_an_error_naming_the_file(text: str) -> None:
+    with pytest.raises(LegalTextError) as info:
+        parse_legal_text(text, file="empty.md")
+    assert info.value.file == "empty.md"
+
+
+def test_parsing_twice_gives_the_same_batch() -> None:
+    text = (LEGAL / "cn-interpretation-obscene-electronic-info-2010.md").read_text("utf-8")
+    first = parse_legal_text(text, file="a", resolve=resolve)
+    second = parse_legal_text(text, file="a", resolve=resolve)
+    assert first.batch == second.batch
+
+
+def test_no_dangling_endpoints_in_corpus_batches() -> None:
+    for path in sorted(LEGAL.glob("*.md")):
+        doc = read_legal_text(path, resolve=resolve)
+        node_ids = {n.id for n in doc.batch.nodes}
+        for rel in doc.batch.relationships:
+            assert rel.source in node_ids and rel.target in node_ids, (path.name, rel)
+        counts = Counter(n.id for n in doc.batch.nodes)
+        assert max(counts.values()) == 1
+
+
+def test_opsc_resolves_its_own_title() -> None:
+    doc = read_legal_text(LEGAL / "un-opsc-2000.md", resolve=resolve)
+    assert doc.batch.document == ids.instrument_id(OPSC_IRI)
