@@ -547,7 +547,8 @@ def _document(data: Mapping[str, Any], *, title: str, csp: str | None, head: str
         "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
         f"{csp_meta}"
         '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
-        f"<title>{esc(title)}</title>\n{head}</head>\n<body class=\"cg-view\">\n"
+        f"<title>{esc(title)}</title>\n<link rel=\"icon\" href=\"data:,\">\n{head}</head>\n"
+        '<body class="cg-view">\n'
         f'<header class="cg-header"><h1 id="cg-title">{esc(title)}</h1>'
         f'<p id="cg-meta">{esc(summary_text(data["meta"]))}</p>'
         f'<nav class="cg-links">{nav}</nav></header>\n'

@@ -1,0 +1,167 @@
+"""The subgraphs the explorer draws, fetched through the :class:`GraphStore` contract.
+
+Each function returns a :class:`GraphView`: a title, the subgraph, the node to highlight
+and, when asked, PageRank scores to size the nodes. They work on any store (embedded or
+Neo4j) and raise :class:`~citegraph.errors.NodeNotFoundError` for an unknown node. Titles
+are built from node labels, which come from ingested documents: escape them when rendering
+(:mod:`citegraph.viz` does).
+
+Examples
+--------
+>>> from citegraph.model import GraphBatch, Node, NodeType
+>>> from citegraph.stores.embedded import EmbeddedStore
+>>> store = EmbeddedStore()
+>>> _ = store.write(GraphBatch.of("d", [Node("concept:a", NodeType.CONCEPT, "A")], []))
+>>> view = ego_view(store, "concept:a")
+>>> view.title, [n.id for n in view.subgraph.nodes]
+('Neighbourhood of A (depth 1)', ['concept:a'])
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Iterable, Mapping
+from dataclasses import dataclass
+
+from citegraph import analytics
+from citegraph.errors import NodeNotFoundError
+from citegraph.model import Node, NodeType, Relationship, Subgraph
+from citegraph.stores.base import MAX_DEPTH, MAX_RESULT_NODES, Direction, GraphStore
+
+#: How many nodes a view asks the store for at most.
+VIEW_LIMIT = MAX_RESULT_NODES
+#: How many neighbours of each search hit a search view adds.
+NEIGHBOURS_PER_HIT = 40
+#: How many nodes a filtered listing (search without words) shows.
+LISTING_LIMIT = 300
+
+
+@dataclass(frozen=True, slots=True)
+class GraphView:
+    """What a view shows: a title, a subgraph, a node to highlight, optional sizes."""
+
+    title: str
+    subgraph: Subgraph
+    highlight: str | None = None
+    scores: Mapping[str, float] | None = None
+
+
+def _name(node: Node) -> str:
+    return node.label or node.id
+
+
+def _with_relationships(store: GraphStore, node_ids: Iterable[str], truncated: bool) -> Subgraph:
+    """The nodes and every relationship among them (the store's ``subgraph``)."""
+    sg = store.subgraph(list(dict.fromkeys(node_ids)))
+    return Subgraph(sg.nodes, sg.relationships, truncated or sg.truncated)
+
+
+def with_pagerank(store: GraphStore, view: GraphView) -> GraphView:
+    """The same view, its nodes sized by PageRank over citations and mentions."""
+    ranks = analytics.pagerank(analytics.projection_of(store))
+    scores = {n.id: ranks.get(n.id, 0.0) for n in view.subgraph.nodes}
+    return GraphView(view.title, view.subgraph, view.highlight, scores)
+
+
+def ego_view(store: GraphStore, node_id: str, depth: int = 1, *,
+             node_types: Collection[NodeType] | None = None,
+             limit: int = VIEW_LIMIT) -> GraphView:
+    """The node and everything within ``depth`` (1-3) hops, in either direction."""
+    depth = max(1, min(depth, MAX_DEPTH))
+    start = store.get_node(node_id)
+    hood = store.neighbours(node_id, depth=depth, direction=Direction.BOTH,
+                            node_types=node_types, limit=limit)
+    sg = _with_relationships(store, [n.id for n in hood.nodes], hood.truncated)
+    return GraphView(f"Neighbourhood of {_name(start)} (depth {depth})", sg, node_id)
+
+
+def path_view(store: GraphStore, source: str, target: str, *, max_length: int = 6,
+              limit: int = 10) -> GraphView:
+    """The shortest paths (up to ``limit``) between two nodes, ignoring direction."""
+    a, b = store.get_node(source), store.get_node(target)
+    paths = store.shortest_paths(source, target, max_length=max_length, limit=limit)
+    nodes: dict[str, Node] = {a.id: a, b.id: b}
+    rels: dict[tuple[str, str, str, str], Relationship] = {}
+    for path in paths:
+        nodes.update((n.id, n) for n in path.nodes)
+        rels.update((r.identity, r) for r in path.relationships)
+    found = f"{len(paths)} shortest path(s)" if paths else "no path"
+    title = f"{found} from {_name(a)} to {_name(b)}"
+    sg = Subgraph(tuple(nodes.values()), tuple(rels[k] for k in sorted(rels)),
+                  truncated=len(paths) >= limit)
+    return GraphView(title, sg, source)
+
+
+def influence_view(store: GraphStore, node_id: str, max_hops: int = 3, *,
+                   limit: int = 2000) -> GraphView:
+    """Everything downstream of an instrument or article (see ``analytics.influence_trace``)."""
+    start = store.get_node(node_id)
+    graph = analytics.projection_of(store)
+    trace = analytics.influence_trace(graph, node_id, max_hops=max_hops, limit=limit)
+    nodes = tuple(graph.nodes[e.id]["n"] for e in trace.entries)
+    sg = Subgraph(nodes, trace.relationships, trace.truncated)
+    return GraphView(f"Influence of {_name(start)} ({max_hops} hops)", sg, node_id)
+
+
+def paper_view(store: GraphStore, work_id: str, *, limit: int = VIEW_LIMIT) -> GraphView:
+    """A paper: its sections and what they cite and mention (two hops outwards)."""
+    work = store.get_node(work_id)
+    hood = store.neighbours(work_id, depth=2, direction=Direction.OUT, limit=limit)
+    sg = _with_relationships(store, [n.id for n in hood.nodes], hood.truncated)
+    return GraphView(f"Paper: {_name(work)}", sg, work_id)
+
+
+def in_years(node: Node, year_min: int | None, year_max: int | None) -> bool:
+    """False only for a node dated outside the range; undated nodes stay.
+
+    >>> n = Node("instrument:/akn/un/treaty/1989-11-20/crc", NodeType.INSTRUMENT, "CRC")
+    >>> in_years(n, 1990, None), in_years(n, 1980, 1989)
+    (False, True)
+    """
+    year = analytics.own_year(node)
+    if year is None:
+        return True
+    return (year_min is None or year >= year_min) and (year_max is None or year <= year_max)
+
+
+def search_view(store: GraphStore, text: str, *,
+                node_types: Collection[NodeType] | None = None,
+                year_min: int | None = None, year_max: int | None = None,
+                limit: int = 20, neighbours_per_hit: int = NEIGHBOURS_PER_HIT) -> GraphView:
+    """Search hits and their direct neighbours, or, without words, a filtered listing.
+
+    ``node_types`` and the year range filter every node shown (a node with no known year
+    is kept). The first hit is highlighted.
+    """
+    words = text.strip()
+    types = set(node_types) if node_types else None
+    if not words:
+        return _listing_view(store, types, year_min, year_max)
+    hits = [h.node for h in store.search(words, node_types=types, limit=limit)
+            if in_years(h.node, year_min, year_max)]
+    ids: list[str] = [h.id for h in hits]
+    truncated = False
+    for hit in hits:
+        try:
+            hood = store.neighbours(hit.id, depth=1, node_types=types, limit=neighbours_per_hit)
+        except NodeNotFoundError:  # deleted meanwhile
+            continue
+        truncated = truncated or hood.truncated
+        ids.extend(n.id for n in hood.nodes if in_years(n, year_min, year_max))
+    sg = _with_relationships(store, ids, truncated)
+    title = f"Search: {words} ({len(hits)} hit{'s' if len(hits) != 1 else ''})"
+    return GraphView(title, sg, hits[0].id if hits else None)
+
+
+def _listing_view(store: GraphStore, types: set[NodeType] | None, year_min: int | None,
+                  year_max: int | None) -> GraphView:
+    wanted = sorted(types) if types else list(NodeType)
+    per_type = max(1, LISTING_LIMIT // len(wanted))
+    ids: list[str] = []
+    truncated = False
+    for node_type in wanted:
+        page = store.list_nodes(node_type=node_type, limit=per_type + 1)
+        truncated = truncated or len(page) > per_type
+        ids.extend(n.id for n in page[:per_type] if in_years(n, year_min, year_max))
+    sg = _with_relationships(store, ids, truncated)
+    label = ", ".join(t.value for t in wanted) if types else "all types"
+    return GraphView(f"Nodes: {label}", sg, None)
