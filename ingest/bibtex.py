@@ -342,6 +342,7 @@ def _work_node(raw: _Raw, document: str) -> Node:
     f = raw.fields
     props: dict[str, PropValue] = {"bibkey": raw.key, "entry_type": raw.entry_type,
                                    "kind": "bibtex", "bib_document": document,
+                                   "status": "resolved",
                                    "line": raw.line}
     title = f.get("title")
     if isinstance(title, str) and title:
