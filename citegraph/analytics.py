@@ -491,5 +491,5 @@ def influence_trace(graph: nx.MultiDiGraph, root: str, *, max_hops: int = 3,
         frontier = nxt
         if not frontier:
             break
-    ordered = tuple(sorted(entries.values(), key=lambda e: (e.hop, e.id)))
+    ordered = tuple(sorted(entries.values(), key=lambda e: (e.hop, e.id != root, e.id)))
     return InfluenceTrace(root, ordered, tuple(rels[k] for k in sorted(rels)), truncated)

@@ -98,7 +98,7 @@ def to_networkx(nodes: Iterable[Node], rels: Iterable[Relationship]) -> nx.Multi
         if rel.source not in graph or rel.target not in graph:
             continue
         data = {k: _flat(v) for k, v in rel.to_dict().items() if k not in ("source", "target")}
-        graph.add_edge(rel.source, rel.target, key=f"{rel.type.value}|{rel.key}", **data)
+        graph.add_edges_from([(rel.source, rel.target, f"{rel.type.value}|{rel.key}", data)])
     return graph
 
 
@@ -111,7 +111,7 @@ def _gexf_ready(graph: nx.MultiDiGraph) -> nx.MultiDiGraph:
         out.add_node(node_id, label=data.get("label", node_id), **renamed)
     for source, target, key, data in graph.edges(keys=True, data=True):
         renamed = {(f"rel_{k}" if k in _GEXF_EDGE_RESERVED else k): v for k, v in data.items()}
-        out.add_edge(source, target, key=key, label=data.get("type", ""), **renamed)
+        out.add_edges_from([(source, target, key, {"label": data.get("type", ""), **renamed})])
     return out
 
 

@@ -42,6 +42,7 @@ class ExportGraph(BaseModel):
 def _select(store: GraphStore, ids: list[str] | None, ego: str | None, depth: int,
             direction: Direction, rel_types: Any,
             max_nodes: int) -> tuple[list[Node], list[Relationship]]:
+    """The nodes and relationships to export."""
     if ids:
         sub = store.subgraph(ids)
         return list(sub.nodes), list(sub.relationships)
@@ -52,11 +53,18 @@ def _select(store: GraphStore, ids: list[str] | None, ego: str | None, depth: in
     return list(store.iter_nodes()), list(store.iter_relationships())
 
 
-def _render(fmt: str, nodes: list[Node], rels: list[Relationship]) -> Iterator[bytes]:
+def _prepare(store: GraphStore, fmt: str, ids: list[str] | None, ego: str | None, depth: int,
+             direction: Direction, rel_types: Any, max_nodes: int) -> Iterator[bytes]:
+    """Select and render up front (errors surface before the response starts).
+
+    JSON is streamed item by item from sorted lists; the XML writers build the whole
+    document, which is then sent in chunks.
+    """
+    nodes, rels = _select(store, ids, ego, depth, direction, rel_types, max_nodes)
     if fmt == "graphml":
-        return export.iter_graphml(nodes, rels)
+        return iter(list(export.iter_graphml(nodes, rels)))
     if fmt == "gexf":
-        return export.iter_gexf(nodes, rels)
+        return iter(list(export.iter_gexf(nodes, rels)))
     return export.iter_export_json(nodes, rels)
 
 
@@ -85,8 +93,8 @@ async def export_graph(
         raise invalid("ego", "give either ids or ego, not both")
     if depth > settings.max_depth:
         raise invalid("depth", f"depth is capped at {settings.max_depth}")
-    nodes, rels = await call_with_timeout(settings, _select, store, ids, ego, depth, direction,
-                                          rel_type, settings.max_results)
+    chunks = await call_with_timeout(settings, _prepare, store, format, ids, ego, depth,
+                                     direction, rel_type, settings.max_results)
     name = f"citegraph.{SUFFIXES[format]}"
-    return StreamingResponse(_render(format, nodes, rels), media_type=MEDIA_TYPES[format],
+    return StreamingResponse(chunks, media_type=MEDIA_TYPES[format],
                              headers={"Content-Disposition": f'attachment; filename="{name}"'})
