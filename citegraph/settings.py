@@ -32,7 +32,7 @@ class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="CITEGRAPH_", env_file=".env", extra="ignore")
 
     store: Path = Field(default_factory=default_store_path)
-    catalog_dir: Path = REPO_ROOT / "data"
+    catalog_dir: Path = REPO_ROOT / "data" / "catalog"
     corpus: Path | None = Field(default_factory=default_corpus)
 
     neo4j_uri: str | None = Field(default=None, validation_alias=AliasChoices("NEO4J_URI"))

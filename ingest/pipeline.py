@@ -88,7 +88,7 @@ def _catalog(directory: str) -> Any:
 def load_project_catalog(settings: Settings) -> Any:
     """The curated catalog of ``settings.catalog_dir`` (cached), or None when absent."""
     directory = settings.catalog_dir
-    if not (directory / "catalog").is_dir() and not any(directory.glob("*.yaml")):
+    if not directory.is_dir():
         return None
     return _catalog(str(directory))
 
