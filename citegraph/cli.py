@@ -108,7 +108,7 @@ def _print_file(report: Any) -> None:
     print(f"{report.file}: {report.kind} ({report.decision}) -> {report.nodes} nodes, "
           f"{report.relationships} relationships")
     for problem in report.problems:
-        print(f"  skipped: {problem}", file=sys.stderr)
+        print(f"  {'skipped' if problem.skipped else 'warning'}: {problem}", file=sys.stderr)
 
 
 def _progress(total: int, *, enabled: bool) -> Any:

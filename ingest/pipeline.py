@@ -69,7 +69,7 @@ class IngestReport:
 
     @property
     def skipped_entries(self) -> int:
-        return sum(len(f.problems) for f in self.files)
+        return sum(p.skipped for f in self.files for p in f.problems)
 
     def to_dict(self) -> dict[str, Any]:
         return {"loaded": self.loaded, "failed": self.failed,
