@@ -23,6 +23,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 from citegraph import ids
+from citegraph.errors import InputTooLargeError
 from citegraph.model import GraphBatch, Node, NodeType, PropValue, Provenance, Relationship, RelType
 from ingest.base import DocumentKind, ParsedDocument, Problem, Sentence
 from ingest.references import (
@@ -33,6 +34,8 @@ from ingest.references import (
     split_reference_list,
 )
 
+#: Largest paper text parsed (characters; a long book is about 3 million).
+DEFAULT_MAX_CHARS = 5_000_000
 #: Largest number a marker may carry, and the widest range ``[a-b]`` expanded.
 MAX_MARKER_NUMBER = 999
 MAX_MARKER_RANGE = 100
@@ -388,7 +391,8 @@ def _dedupe_headings(headings: list[Heading], problems: list[Problem], file: str
 
 
 def parse_paper(text: str, *, file: str, slug: str, bib: Sequence[Node] | None = None,
-                title: str | None = None) -> ParsedDocument:
+                title: str | None = None, max_chars: int = DEFAULT_MAX_CHARS
+                ) -> ParsedDocument:
     """Parse a paper's text into its Work, Sections, sentences and CITES edges.
 
     Markers ``[n]`` link to entry ``n`` of the paper's own reference list when it has one
@@ -407,7 +411,12 @@ def parse_paper(text: str, *, file: str, slug: str, bib: Sequence[Node] | None =
         The paper's BibTeX Works in file order (from :func:`ingest.bibtex.parse_bibtex`).
     title : str, optional
         The paper's title when known; otherwise the first line before any heading is used.
+    max_chars : int
+        Longer texts raise :class:`~citegraph.errors.InputTooLargeError` before any work.
     """
+    if len(text) > max_chars:
+        raise InputTooLargeError(f"paper text has {len(text)} characters, over the limit of "
+                                 f"{max_chars}", file=file)
     paper_id = ids.work_id(slug)
     problems: list[Problem] = []
     headings = _dedupe_headings(find_headings(text), problems, file, text)

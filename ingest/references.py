@@ -172,7 +172,7 @@ def _split_parts(text: str) -> tuple[str, str | None, str]:
     if gbt:
         head = text[: gbt.start()]
         cut = _last_sentence_break(head)
-        return head[:cut], head[cut:], text[gbt.end():]
+        return head[:cut].rstrip(" .。"), head[cut:], text[gbt.end():]
     paren = _YEAR_PAREN.search(text)
     if paren:
         after = text[paren.end():].lstrip(" .,:")

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import os
 import re
+import time
 from pathlib import Path
 
 import pytest
 
 from citegraph import ids
-from citegraph.errors import EncodingError
+from citegraph.errors import EncodingError, InputTooLargeError
 from citegraph.model import Node, NodeType, RelType
 from ingest.base import DocumentKind, ParsedDocument
 from ingest.paper import find_headings, find_markers, parse_paper, split_sentences
@@ -311,3 +312,21 @@ def test_utf16_paper_parses_like_utf8() -> None:
     a = parse_paper(decode_text(text.encode("utf-16"), "a.txt"), file="a.txt", slug="a")
     b = parse_paper(decode_text(text.encode("utf-8-sig"), "a.txt"), file="a.txt", slug="a")
     assert a.batch == b.batch and len(_section_cites(a)) == 1
+
+
+def test_fifty_megabyte_paper_is_refused_quickly(tmp_path: Path) -> None:
+    path = tmp_path / "huge.txt"
+    paragraph = ("1 Introduction\n\n" + "A sentence about statutes [1]. " * 300 + "\n\n")
+    with path.open("w", encoding="utf-8") as out:
+        while out.tell() < 50_000_000:
+            out.write(paragraph)
+    start = time.perf_counter()
+    text = decode_text(path.read_bytes(), str(path))
+    with pytest.raises(InputTooLargeError) as info:
+        parse_paper(text, file=str(path), slug="huge")
+    assert time.perf_counter() - start < 5
+    assert info.value.file == str(path)
+    # The limit is an option; a modest paper well under it parses in well under a second.
+    start = time.perf_counter()
+    doc = parse_paper(text[:500_000], file="part.txt", slug="part", max_chars=1_000_000)
+    assert time.perf_counter() - start < 2 and doc.summary["markers"] > 1000
