@@ -18,9 +18,12 @@ Examples
 
 from __future__ import annotations
 
+import bisect
+import os
 import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
 from citegraph import ids
 from citegraph.errors import InputTooLargeError
@@ -33,6 +36,7 @@ from ingest.references import (
     reference_node,
     split_reference_list,
 )
+from ingest.textio import read_text
 
 #: Largest paper text parsed (characters; a long book is about 3 million).
 DEFAULT_MAX_CHARS = 5_000_000
@@ -639,11 +643,22 @@ def _add_citations(text: str, slug: str, paper_id: str, headings: Sequence[Headi
 
 def _sentence_around(text: str, sentences: Sequence[Sentence], starts: Sequence[int],
                      marker: Marker) -> str:
-    import bisect
-
     k = bisect.bisect_right(starts, marker.start) - 1
     if k >= 0 and sentences[k].start <= marker.start < sentences[k].end:
         return quote_of(sentences[k].text)
     line_start = text.rfind("\n", 0, marker.start) + 1
     line_end = text.find("\n", marker.end)
     return quote_of(text[line_start: line_end if line_end >= 0 else len(text)])
+
+
+def read_paper(path: str | os.PathLike[str], *, slug: str | None = None,
+               bib: Sequence[Node] | None = None, max_chars: int = DEFAULT_MAX_CHARS
+               ) -> ParsedDocument:
+    """Read a text or Markdown paper (UTF-8, or UTF-16 with a byte-order mark) and parse it.
+
+    The slug defaults to the file's stem.
+    """
+    text = read_text(path)
+    name = str(path)
+    return parse_paper(text, file=name, slug=slug or ids.slugify(Path(name).stem), bib=bib,
+                       max_chars=max_chars)

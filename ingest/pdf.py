@@ -21,11 +21,13 @@ Third page.
 from __future__ import annotations
 
 import io
+import os
 import re
 from collections import Counter
 from collections.abc import Sequence
 
 from citegraph.errors import InputTooLargeError, ParseError
+from ingest.textio import read_bytes
 
 #: Largest PDF read (bytes); larger inputs raise InputTooLargeError.
 DEFAULT_MAX_BYTES = 64 * 1024 * 1024
@@ -148,3 +150,8 @@ def extract_pdf_text(data: bytes, *, file: str, max_bytes: int = DEFAULT_MAX_BYT
     if not text.strip():
         raise ParseError("PDF has no text layer (a scan? run OCR first)", file=file)
     return text
+
+
+def read_pdf_text(path: str | os.PathLike[str], *, max_bytes: int = DEFAULT_MAX_BYTES) -> str:
+    """Read a PDF file (refusing one over ``max_bytes`` before reading) and extract its text."""
+    return extract_pdf_text(read_bytes(path, max_bytes), file=str(path), max_bytes=max_bytes)

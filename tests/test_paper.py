@@ -8,12 +8,14 @@ import time
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from citegraph import ids
 from citegraph.errors import EncodingError, InputTooLargeError
 from citegraph.model import Node, NodeType, RelType
 from ingest.base import DocumentKind, ParsedDocument
-from ingest.paper import find_headings, find_markers, parse_paper, split_sentences
+from ingest.paper import find_headings, find_markers, parse_paper, read_paper, split_sentences
 from ingest.textio import decode_text
 
 SHARED = Path(os.environ.get("CITEGRAPH_SHARED",
@@ -330,3 +332,37 @@ def test_fifty_megabyte_paper_is_refused_quickly(tmp_path: Path) -> None:
     start = time.perf_counter()
     doc = parse_paper(text[:500_000], file="part.txt", slug="part", max_chars=1_000_000)
     assert time.perf_counter() - start < 2 and doc.summary["markers"] > 1000
+
+
+def _assert_consistent(doc: ParsedDocument, text: str) -> None:
+    node_ids = {n.id for n in doc.batch.nodes}
+    assert len(node_ids) == len(doc.batch.nodes)
+    for rel in doc.batch.relationships:
+        assert rel.source in node_ids and rel.target in node_ids
+        if rel.type == RelType.CITES and rel.provenance.method == "marker":
+            start, end = rel.provenance.span  # type: ignore[misc]
+            assert text[start:end].startswith("[") and text[start:end].endswith("]")
+    for sentence in doc.sentences:
+        assert text[sentence.start:sentence.end] == sentence.text and sentence.text.strip()
+        assert sentence.node_id in node_ids
+
+
+def test_every_edge_endpoint_is_in_the_batch(seed: ParsedDocument, seed_text: str) -> None:
+    _assert_consistent(seed, seed_text)
+    doc = parse_paper(REFERENCE_PAPER, file="r.txt", slug="ref-paper")
+    _assert_consistent(doc, REFERENCE_PAPER)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.sampled_from([*"ab Z1239.[]-–,#\n\t 法。", "References", "\n\n",
+                                  "1 Intro", "[4]", "Abstract"]), max_size=120).map("".join))
+def test_any_text_parses_consistently(text: str) -> None:
+    _assert_consistent(parse_paper(text, file="h.txt", slug="h"), text)
+
+
+def test_read_paper(tmp_path: Path) -> None:
+    path = tmp_path / "My Paper.md"
+    path.write_bytes(MARKDOWN_PAPER.encode("utf-8-sig"))
+    doc = read_paper(path)
+    assert doc.batch.document == "work:my-paper"
+    assert len(_section_cites(doc)) == 5
