@@ -184,6 +184,7 @@
     this.edgeData = {};
     this.data = data;
     this.ready = false;
+    this.stable = false;
     this.tooltip = el('div', 'cg-tooltip');
     this.tooltip.hidden = true;
     container.appendChild(this.tooltip);
@@ -226,6 +227,7 @@
     }
     var added = this.add(data);
     if (added && this.nodes.length <= 300) {
+      this.stable = false;
       this.network.setOptions({ physics: { enabled: true } });
       this.network.stabilize(120);
     }
@@ -235,12 +237,15 @@
   View.prototype.bind = function () {
     var self = this;
     var net = this.network;
+    /* ready: first frame drawn; stable: positions no longer move (tests click then) */
     net.once('afterDrawing', function () {
       self.ready = true;
+      if (!self.data.meta.physics) { self.stable = true; }
       window.__cgReady = { at: performance.now(), nodes: self.nodes.length };
     });
     net.on('stabilizationIterationsDone', function () {
       net.setOptions({ physics: { enabled: false } });
+      self.stable = true;
       window.__cgStabilized = performance.now();
     });
     net.on('hoverNode', function (p) { self.showTip(self.nodeTip(p.node), p.pointer.DOM); });

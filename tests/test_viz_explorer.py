@@ -1,0 +1,199 @@
+"""The explorer's views (on both stores) and its routes (HTML, JSON, static, headers)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+from viz_graph import (
+    CN,
+    CRC,
+    CRC_34,
+    CRIM,
+    CRIM_363,
+    EVIL_CONCEPT,
+    EVIL_INSTRUMENT,
+    IMG_LABEL,
+    SCRIPT_LABEL,
+    SEC_1,
+    SEC_2,
+    SPC,
+    WORK,
+    legal_batch,
+)
+
+from api.app import create_app
+from citegraph import vizqueries
+from citegraph.errors import NodeNotFoundError
+from citegraph.model import NodeType
+from citegraph.settings import Settings
+from citegraph.stores.base import GraphStore
+from citegraph.stores.embedded import EmbeddedStore
+
+
+def ids(view: vizqueries.GraphView) -> set[str]:
+    return {n.id for n in view.subgraph.nodes}
+
+
+# -- views on both stores --------------------------------------------------------------------
+@pytest.fixture
+def loaded(store: GraphStore) -> GraphStore:
+    store.write(legal_batch())
+    return store
+
+
+def test_ego_view_depths(loaded: GraphStore) -> None:
+    one = vizqueries.ego_view(loaded, CRC, 1)
+    assert ids(one) == {CRC, CRC_34, CN, SEC_1}
+    assert one.highlight == CRC
+    two = vizqueries.ego_view(loaded, CRC, 2)
+    assert {EVIL_CONCEPT, WORK} <= ids(two)
+    # every relationship among the shown nodes, not only the traversed ones
+    pairs = {(r.source, r.target) for r in two.subgraph.relationships}
+    assert (SEC_1, CRC_34) in pairs and (SEC_1, CRC) in pairs
+    assert vizqueries.ego_view(loaded, CRC, 9).title.endswith("(depth 3)")
+
+
+def test_ego_view_type_filter_and_unknown_node(loaded: GraphStore) -> None:
+    only = vizqueries.ego_view(loaded, CRC, 2, node_types=[NodeType.ARTICLE])
+    assert ids(only) == {CRC, CRC_34}
+    with pytest.raises(NodeNotFoundError):
+        vizqueries.ego_view(loaded, "concept:nope")
+
+
+def test_path_view(loaded: GraphStore) -> None:
+    view = vizqueries.path_view(loaded, CN, SPC)
+    assert {CN, CRC, SEC_1, WORK, SEC_2, CRIM_363, SPC} == ids(view)
+    assert view.title.startswith("1 shortest path(s)")
+    none = vizqueries.path_view(loaded, CN, CRIM, max_length=2)
+    assert none.title.startswith("no path") and ids(none) == {CN, CRIM}
+
+
+def test_influence_view_goes_downstream(loaded: GraphStore) -> None:
+    view = vizqueries.influence_view(loaded, CRIM_363, 2)
+    assert {CRIM_363, SPC, SEC_2} <= ids(view)
+    assert CRC not in ids(view) and WORK not in ids(view)  # HAS_SECTION is structure
+
+
+def test_paper_view(loaded: GraphStore) -> None:
+    view = vizqueries.paper_view(loaded, WORK)
+    assert {WORK, SEC_1, SEC_2, CRC, CRC_34, CRIM_363, EVIL_INSTRUMENT} <= ids(view)
+    assert SPC not in ids(view)
+
+
+def test_search_view_filters_types_and_years(loaded: GraphStore) -> None:
+    view = vizqueries.search_view(loaded, "Rights of the Child")
+    assert view.highlight == CRC and {CRC, CRC_34, SEC_1} <= ids(view)
+    typed = vizqueries.search_view(loaded, "Rights of the Child",
+                                   node_types=[NodeType.INSTRUMENT, NodeType.ARTICLE])
+    assert {n.type for n in typed.subgraph.nodes} <= {NodeType.INSTRUMENT, NodeType.ARTICLE}
+    assert vizqueries.search_view(loaded, "Rights of the Child", year_min=1990).highlight is None
+    listing = vizqueries.search_view(loaded, "", node_types=[NodeType.INSTRUMENT],
+                                     year_max=2000)
+    assert ids(listing) == {CRC, CRIM, EVIL_INSTRUMENT}  # undated (unresolved) stays
+
+
+def test_pagerank_sizes(loaded: GraphStore) -> None:
+    view = vizqueries.with_pagerank(loaded, vizqueries.ego_view(loaded, CRC, 1))
+    assert view.scores is not None and set(view.scores) == ids(view)
+    assert view.scores[CRC] > 0
+
+
+# -- routes ----------------------------------------------------------------------------------
+@pytest.fixture
+def client(tmp_path: Path) -> Iterator[TestClient]:
+    store = EmbeddedStore()
+    store.write(legal_batch())
+    settings = Settings(store=tmp_path / "unused.json")
+    with TestClient(create_app(settings, store)) as test_client:
+        yield test_client
+
+
+def test_explorer_page_has_no_inline_code_and_a_strict_policy(client: TestClient) -> None:
+    response = client.get("/")
+    assert response.status_code == 200
+    csp = response.headers["content-security-policy"]
+    assert "script-src 'self'" in csp and "unsafe" not in csp and "default-src 'none'" in csp
+    page = response.text
+    scripts = re.findall(r"<script\b[^>]*>", page)
+    assert scripts and all('src="/viz/static/' in s for s in scripts)
+    assert not re.search(r"(src|href)=\"(https?:)?//", page)
+    for node_type in NodeType:
+        assert f'value="{node_type.value}"' in page
+
+
+def test_static_files_are_allow_listed(client: TestClient) -> None:
+    for name in ("vis-network.min.js", "vis-network.min.css", "graphview.js", "explorer.js",
+                 "explorer.css"):
+        response = client.get(f"/viz/static/{name}")
+        assert response.status_code == 200 and len(response.content) > 100, name
+        assert response.headers["x-content-type-options"] == "nosniff"
+    assert client.get("/viz/static/vis-network.min.js").headers["content-type"].startswith(
+        "text/javascript")
+    for name in ("viz.py", "..%2Fexplorer.py", "LICENSE"):
+        assert client.get(f"/viz/static/{name}").status_code == 404
+
+
+def test_view_page_escapes_the_title_and_links_json(client: TestClient) -> None:
+    response = client.get("/viz/ego", params={"id": EVIL_CONCEPT, "depth": 2})
+    assert response.status_code == 200
+    assert "content-security-policy" in response.headers
+    page = response.text
+    assert SCRIPT_LABEL not in page and IMG_LABEL not in page
+    assert "&lt;/script&gt;&lt;script&gt;" in page
+    json_link = re.search(r'<a href="([^"]+)">Open as JSON</a>', page)
+    assert json_link is not None
+    href = json_link.group(1).replace("&amp;", "&")
+    assert href.startswith("/viz/data/ego?")
+    data = client.get(href).json()
+    assert {n["id"] for n in data["nodes"]} >= {EVIL_CONCEPT, CRC_34, CRC, SEC_1}
+
+
+@pytest.mark.parametrize("path,params", [
+    ("ego", {"id": CRC, "depth": 3}),
+    ("path", {"source": CN, "target": SPC}),
+    ("influence", {"id": CRC, "hops": 2}),
+    ("search", {"q": "Criminal Law", "types": ["Instrument", "Article"]}),
+    ("search", {"types": "Concept", "year_min": 1900}),
+    ("paper", {"id": WORK}),
+    ("ego", {"id": CRC, "size": "pagerank"}),
+])
+def test_every_view_as_page_and_json(client: TestClient, path: str,
+                                     params: dict[str, object]) -> None:
+    page = client.get(f"/viz/{path}", params=params)
+    assert page.status_code == 200, page.text
+    data = client.get(f"/viz/data/{path}", params=params).json()
+    assert data["nodes"], data
+    assert data["meta"]["nodes_drawn"] == len(data["nodes"])
+    assert all("x" in n and "y" in n for n in data["nodes"])
+
+
+def test_errors(client: TestClient) -> None:
+    missing = client.get("/viz/ego", params={"id": "concept:<b>nope</b>"})
+    assert missing.status_code == 404 and "<b>nope" not in missing.text
+    assert "text/html" in missing.headers["content-type"]
+    data_missing = client.get("/viz/data/ego", params={"id": "concept:nope"})
+    assert data_missing.status_code == 404
+    assert data_missing.json()["error"]["code"] == "not_found"
+    assert client.get("/viz/data/ego", params={"id": CRC, "depth": 4}).status_code == 422
+    assert client.get("/viz/data/search", params={"types": "Nope"}).status_code == 422
+
+
+def test_node_detail_for_the_panel(client: TestClient) -> None:
+    detail = client.get("/viz/data/node", params={"id": CRC_34}).json()
+    assert detail["node"]["label"] == "CRC art. 34"
+    rels = {(r["type"], r["direction"], r["other"]["id"]): r for r in detail["relationships"]}
+    defines = rels[("DEFINES", "out", EVIL_CONCEPT)]
+    assert defines["other"]["label"] == SCRIPT_LABEL
+    assert defines["locator"] == "art_34" and "<script>" in defines["quote"]
+    assert ("MENTIONS", "in", SEC_1) in rels and ("HAS_ARTICLE", "in", CRC) in rels
+    assert detail["truncated"] is False
+    assert client.get("/viz/data/node", params={"id": SEC_2}).status_code == 200
+
+
+def test_explorer_is_not_in_the_api_schema(client: TestClient) -> None:
+    paths = client.get("/openapi.json").json()["paths"]
+    assert not [p for p in paths if p == "/" or p.startswith("/viz")]
