@@ -16,6 +16,7 @@ Examples
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -81,6 +82,7 @@ _URL_NOISE = re.compile(r"^(?:\.\.|\.|readme\.md|index\.html?|verdrag|treaty|tre
                         re.IGNORECASE)
 
 
+@functools.lru_cache(maxsize=4096)
 def name_from_url(url: str) -> str | None:
     """A readable instrument name spelled by a link path, if any.
 

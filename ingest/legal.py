@@ -35,7 +35,15 @@ from pathlib import Path
 
 from citegraph import ids
 from citegraph.errors import LegalTextError
-from citegraph.model import GraphBatch, Node, NodeType, Provenance, Relationship, RelType
+from citegraph.model import (
+    GraphBatch,
+    Node,
+    NodeType,
+    Props,
+    Provenance,
+    Relationship,
+    RelType,
+)
 from ingest.base import DocumentKind, ParsedDocument, Problem, Sentence
 from ingest.crossrefs import (
     GENERIC_NAME,
@@ -62,7 +70,7 @@ _CN_ARTICLE = re.compile(
     rf"(?:[ \t　]+|$)")
 _EN_ARTICLE = re.compile(
     r"^[ \t]*(?P<hashes>#{1,6})?[ \t]*(?P<raw>(?:Article|ARTICLE|Art\.)[ \t]+"
-    r"(?P<num>\d{1,4}(?:-\d{1,3})?))\b(?P<rest>[^\n]*)$")
+    r"(?P<num>\d{1,5}(?:-\d{1,3})?))\b(?P<rest>[^\n]*)$")
 _STRUCTURAL = re.compile(
     rf"^[ \t]*#{{0,6}}[ \t]*(?:(?:PART|Part|CHAPTER|Chapter|SECTION|Section|TITLE|Title|DEEL|"
     rf"Hoofdstuk|BOOK|Book)[ \t]+[IVXLC\d]+\b|第{_N}[编章节]|附[ \t　]*则|总[ \t　]*则|"
@@ -287,11 +295,11 @@ def _metadata_date(lines: list[_Line], end: int) -> str | None:
 
 
 def _is_other_version(heading: tuple[int, str], titles: list[tuple[int, str]]) -> bool:
-    """A heading after the articles that repeats a title, or is as prominent as the first."""
+    """A heading after the articles that repeats a title, or a new top-level ``#`` title."""
     text = heading[1].casefold()
     if any(text == t.casefold() for _, t in titles):
         return True
-    return bool(titles) and heading[0] <= titles[0][0]
+    return heading[0] == 1 and bool(titles) and titles[0][0] == 1
 
 
 def _choose_title(titles: list[tuple[int, str]]) -> str | None:
@@ -376,16 +384,27 @@ class _Builder:
     own_eids: set[str] = field(default_factory=set)
     unresolved: int = 0
     references: int = 0
+    resolved: dict[str, str | None] = field(default_factory=dict)
 
     def add_node(self, node: Node) -> None:
         existing = self.nodes.get(node.id)
         if existing is None or (existing.is_stub and not node.is_stub):
             self.nodes[node.id] = node
 
+    def add_stub(self, node_id: str, node_type: NodeType, label: str, props: Props) -> None:
+        """Add a stub node unless a node with that id is already there."""
+        if node_id not in self.nodes:
+            self.nodes[node_id] = Node(node_id, node_type, label, props)
+
     def add_rel(self, rel: Relationship) -> None:
         self.rels.setdefault(rel.identity, rel)
 
     def resolve_name(self, name: str) -> str | None:
+        if name not in self.resolved:
+            self.resolved[name] = self._resolve_variants(name)
+        return self.resolved[name]
+
+    def _resolve_variants(self, name: str) -> str | None:
         variants = [name, name.strip("《》 "), re.sub(r"^the\s+", "", name, flags=re.I)]
         variants.append(title_case(variants[-1]))
         for variant in dict.fromkeys(v for v in variants if v):
@@ -436,6 +455,7 @@ def parse_legal_text(text: str, *, file: str, resolve: Resolver = lambda name: N
     sentences: list[Sentence] = []
     masked = text if structure.chinese else mask_markdown_links(text)
     links = [] if structure.chinese else markdown_links(text)
+    link_starts = [lk.start for lk in links]
     b.own_eids = {a.eid for a in structure.articles}
     short = _short_title(title)
     inserted = 0
@@ -453,13 +473,13 @@ def parse_legal_text(text: str, *, file: str, resolve: Resolver = lambda name: N
             instrument, art.eid, (art.start, art.end), art.number_raw, "structure")))
         spans = split_sentences(text, art.body_start, art.end, structure.chinese)
         sentences.extend(Sentence(text[s:e], s, e, node_id, art.eid) for s, e in spans)
-        _add_references(b, masked, links, art.body_start, art.end, spans, node_id, art.eid,
-                        structure.chinese)
+        _add_references(b, masked, links, link_starts, art.body_start, art.end, spans,
+                        node_id, art.eid, structure.chinese)
     if structure.preamble is not None:
         start, end = structure.preamble
         spans = split_sentences(text, start, end, structure.chinese)
         sentences.extend(Sentence(text[s:e], s, e, instrument, "preamble") for s, e in spans)
-        _add_references(b, masked, links, start, end, spans, instrument, "preamble",
+        _add_references(b, masked, links, link_starts, start, end, spans, instrument, "preamble",
                         structure.chinese)
     summary = {"articles": len(structure.articles), "inserted_articles": inserted,
                "references": b.references, "unresolved_references": b.unresolved,
@@ -511,17 +531,19 @@ def _article_label(art: ArticleBlock, structure: LegalStructure) -> str:
     return art.number_raw if structure.chinese else f"Art. {art.number}"
 
 
-def _add_references(b: _Builder, masked: str, links: list[MarkdownLink], start: int,
-                    end: int, spans: list[tuple[int, int]], source: str, locator: str,
-                    chinese: bool) -> None:
+def _add_references(b: _Builder, masked: str, links: list[MarkdownLink],
+                    link_starts: list[int], start: int, end: int, spans: list[tuple[int, int]],
+                    source: str, locator: str, chinese: bool) -> None:
     chunk = masked[start:end]
     refs: list[CrossRef]
     if chinese:
         refs = find_chinese_references(
-            chunk, offset=start, known=lambda name: b.resolve(name) is not None)
+            chunk, offset=start, known=lambda name: b.resolve_name(name) is not None)
     else:
+        first = bisect.bisect_left(link_starts, start)
+        last = bisect.bisect_left(link_starts, end)
         local = [MarkdownLink(lk.start - start, lk.end - start, lk.text, lk.url)
-                 for lk in links if start <= lk.start and lk.end <= end]
+                 for lk in links[first:last] if lk.end <= end]
         refs = find_english_references(chunk, offset=start, links=local)
         refs += find_link_instruments(local, offset=start)
     starts = [s for s, _ in spans]
@@ -543,15 +565,13 @@ def _add_reference(b: _Builder, ref: CrossRef, source: str, locator: str,
     name = ref.instrument
     if not ref.same and name is not None:
         resolved = b.resolve_name(name)
-        if resolved is None and ref.url:
-            resolved = None
         if resolved is None:
             if GENERIC_NAME.match(name):
                 b.unresolved += 1
                 return
             target_iri = f"/unresolved/{ids.slugify(name)}"
-            b.add_node(Node(ids.instrument_id(target_iri), NodeType.INSTRUMENT, name,
-                            {"stub": True, "status": "unresolved", "name": name}))
+            b.add_stub(ids.instrument_id(target_iri), NodeType.INSTRUMENT, name,
+                       {"stub": True, "status": "unresolved", "name": name})
             b.unresolved += 1
         else:
             target_iri = resolved
@@ -561,8 +581,8 @@ def _add_reference(b: _Builder, ref: CrossRef, source: str, locator: str,
         if same:
             return
         target, target_eid = target_instrument, ""
-        b.add_node(Node(target_instrument, NodeType.INSTRUMENT, name or target_iri,
-                        {"stub": True, "name": name or target_iri}))
+        b.add_stub(target_instrument, NodeType.INSTRUMENT, name or target_iri,
+                   {"stub": True, "name": name or target_iri})
     else:
         eid = ids.article_eid(ref.article)
         if same and eid not in b.own_eids:
@@ -572,12 +592,10 @@ def _add_reference(b: _Builder, ref: CrossRef, source: str, locator: str,
         target = ids.article_id(target_iri, eid)
         target_eid = ids.article_eid(ref.article, ref.para, ref.item)
         if not same:
-            b.add_node(Node(target_instrument, NodeType.INSTRUMENT, name or target_iri,
-                            {"stub": True, "name": name or target_iri}))
-            label = f"Art. {ref.article} {name or ''}".strip()
-            b.add_node(Node(target, NodeType.ARTICLE, label,
-                            {"stub": True, "number": ref.article,
-                             "document": target_instrument}))
+            b.add_stub(target_instrument, NodeType.INSTRUMENT, name or target_iri,
+                       {"stub": True, "name": name or target_iri})
+            b.add_stub(target, NodeType.ARTICLE, f"Art. {ref.article} {name or ''}".strip(),
+                       {"stub": True, "number": ref.article, "document": target_instrument})
     if target == source:
         return
     interprets = b.interpretation and not same and "解释" not in (name or "")
