@@ -8,6 +8,8 @@ import time
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from citegraph import ids
 from citegraph.errors import BibtexError, EncodingError, InputTooLargeError, ParseError
@@ -233,3 +235,27 @@ def test_bad_names_do_not_sink_the_entry() -> None:
     [node] = doc.batch.nodes
     assert node.props["authors"] == ["Doe, Jane"]
     assert doc.problems and not doc.problems[0].skipped
+
+
+SAMPLE = ('@article{a1, author={M{\\"u}ller, J. and Roe, A.}, title={On {L}aw \\& Order},\n'
+          '  journal={J}, year={2001}, doi={10.1000/x}}\n'
+          '@incollection{c1, title={Ch}, crossref={b1}, pages={1--2}}\n'
+          '@book{b1, title={Book}, editor={Doe, J.}, year=1999, publisher="P"}\n')
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, len(SAMPLE)), st.sampled_from(
+    ["", "{", "}", "@", ",", "=", "\\", '"', "and", "\n", "@misc{", "%"])), max_size=6))
+def test_damaged_bibtex_never_escapes_as_a_foreign_exception(
+        edits: list[tuple[int, str]]) -> None:
+    text = SAMPLE
+    for position, insert in edits:
+        text = text[:position] + insert + text[position + 1:]
+    try:
+        doc = parse_bibtex(text, file="fuzz.bib")
+    except ParseError as exc:
+        assert exc.file == "fuzz.bib"
+        return
+    assert doc.batch.nodes
+    for problem in doc.problems:
+        assert problem.file == "fuzz.bib"
