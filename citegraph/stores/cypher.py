@@ -132,10 +132,10 @@ def fulltext_index_statement() -> str:
 
 # -- writing ---------------------------------------------------------------------------------
 def lookup_types_query(ids: Sequence[str]) -> Statement:
-    """``(id, type)`` of the existing nodes among ``ids``."""
+    """``(id, type, eid)`` of the existing nodes among ``ids`` (``eid`` is the elementId)."""
     query = _union_by_label("MATCH (n:{label}) WHERE n.id IN $ids "
-                            "RETURN n.id AS id, '{label}' AS type")
-    return f"{query}\nRETURN id, type", {"ids": list(ids)}
+                            "RETURN n.id AS id, '{label}' AS type, elementId(n) AS eid")
+    return f"{query}\nRETURN id, type, eid", {"ids": list(ids)}
 
 
 def merge_nodes_query(node_type: NodeType, rows: Sequence[Mapping[str, Any]]) -> Statement:
@@ -144,7 +144,8 @@ def merge_nodes_query(node_type: NodeType, rows: Sequence[Mapping[str, Any]]) ->
     Same semantics as the embedded store: a new node is created with its label and
     properties; an existing node is left alone by a stub, and a full node merges its
     properties in (later values win), takes the new label unless it is empty, and drops the
-    ``stub`` flag unless it sets one itself. Rows apply in order.
+    ``stub`` flag unless it sets one itself. Rows apply in order. Returns each row's id and
+    the node's ``elementId``.
     """
     name = label(node_type)
     query = (
@@ -154,24 +155,24 @@ def merge_nodes_query(node_type: NodeType, rows: Sequence[Mapping[str, Any]]) ->
         "ON MATCH SET n.stub = CASE WHEN row.stub THEN n.stub ELSE row.props.stub END,\n"
         "  n.label = CASE WHEN row.stub OR row.label = '' THEN n.label ELSE row.label END,\n"
         "  n += CASE WHEN row.stub THEN {} ELSE row.props END\n"
-        "RETURN count(*) AS written"
+        "RETURN row.id AS id, elementId(n) AS eid"
     )
     return query, {"rows": list(rows)}
 
 
-def merge_relationships_query(source_type: NodeType, rtype: RelType, target_type: NodeType,
-                              rows: Sequence[Mapping[str, Any]]) -> Statement:
-    """Upsert relationships of one type between nodes of two labels.
+def merge_relationships_query(rtype: RelType, rows: Sequence[Mapping[str, Any]]) -> Statement:
+    """Upsert relationships of one type; rows are ``{a, b, key, props}``.
 
-    Rows are ``{source, target, key, props}``; a relationship is identified by its endpoints,
-    type and ``key``, and its properties are replaced by ``props``. The labelled ``MATCH``
-    uses the uniqueness constraints' indexes; ``written`` smaller than the number of rows
-    means an endpoint is missing.
+    ``a`` and ``b`` are the endpoints' ``elementId`` (looked up or returned by the node
+    merge in the same transaction), so each endpoint is one direct seek and the query text
+    depends on the type only. A relationship is identified by its endpoints, type and
+    ``key``; its properties are replaced by ``props``. ``written`` smaller than the number
+    of rows means an endpoint is missing.
     """
     query = (
         "UNWIND $rows AS row\n"
-        f"MATCH (a:{label(source_type)} {{id: row.source}})\n"
-        f"MATCH (b:{label(target_type)} {{id: row.target}})\n"
+        "MATCH (a) WHERE elementId(a) = row.a\n"
+        "MATCH (b) WHERE elementId(b) = row.b\n"
         f"MERGE (a)-[r:{rel_type(rtype)} {{key: row.key}}]->(b)\n"
         "SET r = row.props\n"
         "RETURN count(*) AS written"

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import contextlib
 import itertools
+import weakref
 from collections import defaultdict
 from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from typing import Any, TypeVar
@@ -72,6 +73,9 @@ PAGE_ROWS = 5_000
 #: Most shortest-path rows read before choosing paths.
 MAX_PATH_ROWS = 2_000
 _EXACT_BONUS = 10.0
+#: Databases whose schema was created, per driver (so each new store skips the round trips).
+_SCHEMA_DONE: weakref.WeakKeyDictionary[neo4j.Driver, set[str | None]] = \
+    weakref.WeakKeyDictionary()
 
 
 def _chunks(rows: Sequence[T], size: int = CHUNK_ROWS) -> Iterator[Sequence[T]]:
@@ -95,10 +99,11 @@ def node_row(node: Node) -> dict[str, Any]:
 
 
 def rel_row(rel: Relationship) -> dict[str, Any]:
+    """``{key, props}``: the stored properties (endpoints and type are not properties)."""
     props = rel.to_dict()
     for key in ("source", "target", "type"):
         del props[key]
-    return {"source": rel.source, "target": rel.target, "key": rel.key, "props": props}
+    return {"key": rel.key, "props": props}
 
 
 def _is_timeout(exc: neo4j_errors.Neo4jError) -> bool:
@@ -194,10 +199,15 @@ class Neo4jStore(GraphStore):
     def _ensure_schema(self) -> None:
         if self._schema_ready:
             return
+        done = _SCHEMA_DONE.setdefault(self.driver, set())
+        if self.database in done:
+            self._schema_ready = True
+            return
         with self._errors(), self._session(neo4j.WRITE_ACCESS) as session:
             for statement in cypher.schema_statements():
                 session.run(statement).consume()
             session.run("CALL db.awaitIndexes(300)").consume()
+        done.add(self.database)
         self._schema_ready = True
 
     # -- writing -------------------------------------------------------------------------
@@ -210,28 +220,33 @@ class Neo4jStore(GraphStore):
         if replace:
             query, params = cypher.document_nodes_query(batch.document)
             doomed = {rec["id"] for rec in tx.run(query, params)}
-        types = self._validate(tx, batch, doomed)
+        existing = self._validate(tx, batch, doomed)
         deleted = (self._delete_document(tx, batch.document) if replace
                    else WriteResult(0, 0))
-        self._merge_nodes(tx, batch.nodes)
-        self._merge_relationships(tx, batch, types)
+        eids = {node_id: eid for node_id, (_, eid) in existing.items()
+                if node_id not in doomed}
+        eids.update(self._merge_nodes(tx, batch.nodes))
+        self._merge_relationships(tx, batch, eids)
         return WriteResult(len(batch.nodes), len(batch.relationships),
                            deleted.deleted_relationships, deleted.deleted_nodes)
 
     def _validate(self, tx: neo4j.ManagedTransaction, batch: GraphBatch,
-                  doomed: set[str]) -> dict[str, NodeType]:
-        """Check types and endpoints as the embedded store does; return every id's type."""
+                  doomed: set[str]) -> dict[str, tuple[NodeType, str]]:
+        """Check types and endpoints as the embedded store does.
+
+        Returns the type and elementId of every existing node the batch names.
+        """
         wanted = {n.id for n in batch.nodes}
         for rel in batch.relationships:
             wanted.update((rel.source, rel.target))
-        existing: dict[str, NodeType] = {}
+        existing: dict[str, tuple[NodeType, str]] = {}
         for chunk in _chunks(sorted(wanted)):
             query, params = cypher.lookup_types_query(chunk)
             for rec in tx.run(query, params):
-                existing[rec["id"]] = NodeType(rec["type"])
+                existing[rec["id"]] = (NodeType(rec["type"]), rec["eid"])
         incoming: dict[str, NodeType] = {}
         for node in batch.nodes:
-            known = incoming.get(node.id) or existing.get(node.id)
+            known = incoming.get(node.id) or existing.get(node.id, (None, ""))[0]
             if known is not None and known != node.type and node.id not in doomed:
                 raise ModelError(f"node {node.id!r} is a {known}, not a {node.type}",
                                  place=batch.document)
@@ -241,29 +256,32 @@ class Neo4jStore(GraphStore):
                 if end not in incoming and (end in doomed or end not in existing):
                     raise ModelError(f"relationship {rel.type} refers to unknown node {end!r}",
                                      place=batch.document)
-        return {**existing, **incoming}
+        return existing
 
     @staticmethod
-    def _merge_nodes(tx: neo4j.ManagedTransaction, nodes: Sequence[Node]) -> None:
+    def _merge_nodes(tx: neo4j.ManagedTransaction, nodes: Sequence[Node]) -> dict[str, str]:
+        """Upsert nodes grouped by label; return each node's elementId."""
         by_type: dict[NodeType, list[dict[str, Any]]] = defaultdict(list)
         for node in nodes:
             by_type[node.type].append(node_row(node))
+        eids: dict[str, str] = {}
         for node_type, rows in by_type.items():
             for chunk in _chunks(rows):
                 query, params = cypher.merge_nodes_query(node_type, chunk)
-                tx.run(query, params).consume()
+                eids.update((rec["id"], rec["eid"]) for rec in tx.run(query, params))
+        return eids
 
     @staticmethod
     def _merge_relationships(tx: neo4j.ManagedTransaction, batch: GraphBatch,
-                             types: Mapping[str, NodeType]) -> None:
-        groups: dict[tuple[NodeType, RelType, NodeType], list[dict[str, Any]]] = \
-            defaultdict(list)
+                             eids: Mapping[str, str]) -> None:
+        groups: dict[RelType, list[dict[str, Any]]] = defaultdict(list)
         for rel in batch.relationships:
-            groups[(types[rel.source], rel.type, types[rel.target])].append(rel_row(rel))
-        for (source_type, rtype, target_type), rows in groups.items():
+            row = rel_row(rel)
+            row["a"], row["b"] = eids[rel.source], eids[rel.target]
+            groups[rel.type].append(row)
+        for rtype, rows in groups.items():
             for chunk in _chunks(rows):
-                query, params = cypher.merge_relationships_query(source_type, rtype,
-                                                                 target_type, chunk)
+                query, params = cypher.merge_relationships_query(rtype, chunk)
                 written = tx.run(query, params).single(strict=True)["written"]
                 if written < len(chunk):
                     raise ModelError(f"{len(chunk) - written} {rtype} relationships refer to "
