@@ -448,7 +448,8 @@ def parse_paper(text: str, *, file: str, slug: str, bib: Sequence[Node] | None =
 
     sentences = _sentences(text, slug, paper_id, headings, ref_heading, ref_end)
     marker_count = _add_citations(text, slug, paper_id, headings, ref_heading, ref_end,
-                                  sentences, reference_targets, bib, rels, nodes_by_id)
+                                  sentences, reference_targets, bib, rels, nodes_by_id,
+                                  problems, file)
     nodes.extend(nodes_by_id.values())
     summary = {"sections": sum(1 for n in nodes if n.type == NodeType.SECTION),
                "markers": marker_count, "references": len(reference_targets),
@@ -609,10 +610,12 @@ def _target_for(number: int, slug: str, paper_id: str, reference_targets: dict[i
 def _add_citations(text: str, slug: str, paper_id: str, headings: Sequence[Heading],
                    ref: Heading | None, ref_end: int, sentences: Sequence[Sentence],
                    reference_targets: dict[int, _Target], bib: Sequence[Node] | None,
-                   rels: list[Relationship], nodes_by_id: dict[str, Node]) -> int:
+                   rels: list[Relationship], nodes_by_id: dict[str, Node],
+                   problems: list[Problem], file: str) -> int:
     """CITES from the section of each marker, and paper→work CITES for works cited in the text.
 
-    Returns the number of markers found.
+    Returns the number of markers found. A number that a reference list or ``bib`` exists
+    for but does not contain is reported (once) and linked to a placeholder.
     """
     starts = [s.start for s in sentences]
     cited_from_text: set[str] = set()
@@ -629,6 +632,13 @@ def _add_citations(text: str, slug: str, paper_id: str, headings: Sequence[Headi
             target = _target_for(number, slug, paper_id, reference_targets, bib)
             if target.node is not None and target.node.id not in nodes_by_id:
                 nodes_by_id[target.node.id] = target.node
+                if (reference_targets or bib) and target.node.props.get("status") == \
+                        "unresolved":
+                    where = "reference list" if reference_targets else "BibTeX entries"
+                    problems.append(Problem(
+                        file, f"marker [{number}] has no entry in the {where}; kept as an "
+                        "unresolved reference", text.count("\n", 0, marker.start) + 1,
+                        f"[{number}]", skipped=False))
             rels.append(Relationship(source, target.work_id, RelType.CITES, Provenance(
                 paper_id, locator, marker.text_span, quote, "marker", target.confidence),
                 props={"number": number}))

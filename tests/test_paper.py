@@ -294,6 +294,8 @@ def test_markers_link_to_bib_by_order_and_unknown_numbers_stay_unresolved() -> N
     targets = {r.props["number"]: r.target for r in _section_cites(doc)}
     assert targets == {1: "work:bib:k1", 2: "work:bib:k2",
                        3: ids.unresolved_reference_id("b", 3)}
+    [problem] = doc.problems
+    assert problem.place == "[3]" and problem.line == 3 and not problem.skipped
 
 
 def test_numbered_list_items_in_the_body_are_not_sections() -> None:
