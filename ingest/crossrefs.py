@@ -243,6 +243,9 @@ _EN_NAMED_TAIL = re.compile(
     r"^\s*,?\s*of\s+(?P<name>(?:the\s+)?(?:[A-Z][\w'’-]*)(?:\s+(?:[A-Z][\w'’-]*|on|of|the|and|to|"
     r"for|in|against|concerning))*)")
 _EN_RANGE_WORDS = ("to", "through")
+_EN_PARA_OF = re.compile(
+    r"\bparagraphs?\s+(?P<para>\d{1,3})(?:\s?\((?P<item>[a-z]{1,4})\))?\s+of\s+"
+    r"(?P<kw>[Aa]rticle)\s+(?P<num>\d{1,5})\b")
 #: Names that say "an instrument" without saying which (``the Convention``).
 GENERIC_NAME = re.compile(
     r"^(?:the\s+)?(?:present\s+|this\s+)?(?:Convention|Protocol|Covenant|Charter|Treaty|"
@@ -264,13 +267,18 @@ def find_english_references(text: str, *, offset: int = 0,
     ['the Convention']
     """
     refs: list[CrossRef] = []
+    covered: set[int] = set()
+    for match in _EN_PARA_OF.finditer(text):
+        instrument = _instrument_after(text, match.end())
+        covered.add(match.start("kw"))
+        refs.append(CrossRef(
+            start=offset + match.start(), end=offset + match.end(), raw=match[0],
+            article=match["num"], para=int(match["para"]), item=match["item"],
+            instrument=instrument, same=instrument is None))
     for match in _EN_REF.finditer(text):
-        tail = text[match.end():match.end() + 200]
-        instrument: str | None = None
-        if not _EN_SAME_TAIL.match(tail):
-            named = _EN_NAMED_TAIL.match(tail)
-            if named:
-                instrument = _trim_name(named["name"])
+        if match.start() in covered:
+            continue
+        instrument = _instrument_after(text, match.end())
         numbers = list(_EN_NUM_ONE.finditer(match["list"]))
         list_start = match.start("list")
         previous_number: str | None = None
@@ -299,7 +307,17 @@ def find_english_references(text: str, *, offset: int = 0,
                     item=item if art == article else None,
                     instrument=name, same=name is None, url=url))
             previous_number = article
+    refs.sort(key=lambda r: r.start)
     return refs
+
+
+def _instrument_after(text: str, pos: int) -> str | None:
+    """The instrument an ``of ...`` tail names, None for ``of the present ...`` or no tail."""
+    tail = text[pos:pos + 200]
+    if _EN_SAME_TAIL.match(tail):
+        return None
+    named = _EN_NAMED_TAIL.match(tail)
+    return _trim_name(named["name"]) if named else None
 
 
 def _link_at(links: list[MarkdownLink] | None, pos: int) -> MarkdownLink | None:

@@ -56,7 +56,7 @@ from ingest.crossrefs import (
     mask_markdown_links,
     title_case,
 )
-from ingest.numerals import NUMERAL_CHARS, article_number, number_key
+from ingest.numerals import NUMERAL_CHARS, article_number, number_key, roman_to_int
 from ingest.textio import read_text
 
 Resolver = Callable[[str], str | None]
@@ -68,9 +68,14 @@ _N = f"[{NUMERAL_CHARS}]+"
 _CN_ARTICLE = re.compile(
     rf"^[ \t　]*(?P<hashes>#{{1,6}})?[ \t　]*(?P<raw>第(?P<num>{_N})条(?:之(?P<sub>{_N}))?)"
     rf"(?:[ \t　]+|$)")
+_CN_ARTICLE_LOOSE = re.compile(  # for texts that put no space after 第…条
+    rf"^[ \t　]*(?P<hashes>#{{1,6}})?[ \t　]*(?P<raw>第(?P<num>{_N})条(?:之(?P<sub>{_N}))?)"
+    rf"(?![第、，,至和及或的规中])[ \t　]*")
 _EN_ARTICLE = re.compile(
     r"^[ \t]*(?P<hashes>#{1,6})?[ \t]*(?P<raw>(?:Article|ARTICLE|Art\.)[ \t]+"
-    r"(?P<num>\d{1,5}(?:-\d{1,3})?))\b(?P<rest>[^\n]*)$")
+    r"(?P<num>\d{1,5}(?:-\d{1,3})?|[IVXLC]{1,8}))(?![A-Za-z0-9])(?P<rest>[^\n]*)$")
+#: What may follow an article number and still be no heading: footnote markers.
+_FOOTNOTE_REST = re.compile(r"^[\s\d¹²³⁰-⁹*†‡]*$")
 _STRUCTURAL = re.compile(
     rf"^[ \t]*#{{0,6}}[ \t]*(?:(?:PART|Part|CHAPTER|Chapter|SECTION|Section|TITLE|Title|DEEL|"
     rf"Hoofdstuk|BOOK|Book)[ \t]+[IVXLC\d]+\b|第{_N}[编章节]|附[ \t　]*则|总[ \t　]*则|"
@@ -146,9 +151,9 @@ def _is_chinese(text: str) -> bool:
     return len(_CJK.findall(sample)) > len(sample) // 10
 
 
-def _article_candidate(line: _Line, chinese: bool) -> _Candidate | None:
+def _article_candidate(line: _Line, chinese: bool, loose: bool = False) -> _Candidate | None:
     if chinese:
-        m = _CN_ARTICLE.match(line.text)
+        m = (_CN_ARTICLE_LOOSE if loose else _CN_ARTICLE).match(line.text)
         if m is None:
             return None
         try:
@@ -164,14 +169,22 @@ def _article_candidate(line: _Line, chinese: bool) -> _Candidate | None:
     m = _EN_ARTICLE.match(line.text)
     if m is None:
         return None
+    number = m["num"]
+    if not number[0].isdigit():
+        try:
+            number = str(roman_to_int(number))
+        except ValueError:
+            return None
     rest = m["rest"].strip()
+    if _FOOTNOTE_REST.match(rest):
+        rest = ""  # "Article 12 3" in a printed text: 3 is a footnote marker
     if m["hashes"]:
         heading = rest.strip(" .:–—-\t") or None
-        return _Candidate(m["num"], m["raw"].strip(), heading, True, len(line.text))
+        return _Candidate(number, m["raw"].strip(), heading, True, len(line.text))
     if rest and not re.match(r"^[.:–—-]", rest):
         return None  # "Article 49 of the Convention ..." is running text
     heading = rest.strip(" .:–—-\t") or None
-    return _Candidate(m["num"], m["raw"].strip(), heading, False, len(line.text))
+    return _Candidate(number, m["raw"].strip(), heading, False, len(line.text))
 
 
 def _continues_numbering(previous: str | None, number: str, strong: bool) -> bool:
@@ -193,8 +206,11 @@ def _heading_text(line: _Line) -> tuple[int, str] | None:
     return (len(m["hashes"]), m["text"].strip("# ")) if m else None
 
 
-def parse_structure(text: str, *, file: str) -> LegalStructure:
+def parse_structure(text: str, *, file: str, loose: bool = False) -> LegalStructure:
     """Find metadata, preamble and articles; see the module docstring for the rules.
+
+    ``loose`` accepts Chinese ``第N条`` headings with no space before the article text; it is
+    tried by itself when the strict pass finds no article in a Chinese text.
 
     Raises
     ------
@@ -219,7 +235,7 @@ def parse_structure(text: str, *, file: str) -> LegalStructure:
     ignored = 0
     for index, line in enumerate(lines):
         stripped = line.text.strip()
-        candidate = _article_candidate(line, chinese)
+        candidate = _article_candidate(line, chinese, loose)
         if candidate is not None:
             ok = _continues_numbering(previous_number, candidate.number, candidate.strong)
             if ok and not candidate.strong and not (
@@ -259,6 +275,8 @@ def parse_structure(text: str, *, file: str) -> LegalStructure:
             previous_line_text = stripped
         previous_blank = not stripped
     articles = _close_blocks(text, blocks, limits, end_of_body)
+    if not articles and chinese and not loose:
+        return parse_structure(text, file=file, loose=True)
     if not articles:
         raise LegalTextError("no article headings (Article N / 第N条) found", file=file)
     title = _choose_title(titles)

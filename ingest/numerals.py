@@ -133,6 +133,30 @@ def article_number(raw: str) -> str:
     return number
 
 
+_ROMAN = {"I": 1, "V": 5, "X": 10, "L": 50, "C": 100, "D": 500, "M": 1000}
+_ROMAN_FORM = re.compile(r"^M{0,3}(?:CM|CD|D?C{0,3})(?:XC|XL|L?X{0,3})(?:IX|IV|V?I{0,3})$")
+
+
+def roman_to_int(text: str) -> int:
+    """Value of an upper-case Roman numeral (article numbers of some treaties).
+
+    >>> roman_to_int("XIV"), roman_to_int("IV"), roman_to_int("MCMXC")
+    (14, 4, 1990)
+
+    Raises
+    ------
+    ValueError
+        If ``text`` is not a well-formed Roman numeral.
+    """
+    if not text or not _ROMAN_FORM.match(text):
+        raise ValueError(f"not a Roman numeral: {text!r}")
+    total = 0
+    for current, following in zip(text, [*text[1:], ""], strict=True):
+        value = _ROMAN[current]
+        total += -value if following and _ROMAN[following] > value else value
+    return total
+
+
 def number_key(number: str) -> tuple[int, int]:
     """Sort key of a normalised article number: ``"286-1"`` → ``(286, 1)``.
 

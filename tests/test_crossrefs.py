@@ -126,3 +126,10 @@ def test_unknown_names_become_unresolved_stubs() -> None:
     unresolved = [n for n in doc.batch.nodes if n.props.get("status") == "unresolved"]
     assert unresolved and all(n.is_stub for n in unresolved)
     assert doc.summary["unresolved_references"] >= len(unresolved)
+
+
+def test_paragraph_of_article() -> None:
+    refs = find_english_references("under paragraph 2 (b) of article 9 of the Convention on X")
+    assert [(r.article, r.para, r.item, r.instrument) for r in refs] == [
+        ("9", 2, "b", "the Convention on X")]
+    assert find_english_references("paragraph 1 of the present article") == []

@@ -179,3 +179,28 @@ def test_no_dangling_endpoints_in_corpus_batches() -> None:
 def test_opsc_resolves_its_own_title() -> None:
     doc = read_legal_text(LEGAL / "un-opsc-2000.md", resolve=resolve)
     assert doc.batch.document == ids.instrument_id(OPSC_IRI)
+
+
+def test_roman_numbers_and_footnote_markers() -> None:
+    text = ("Treaty\n\nArticle I\n\nText.\n\nArticle II 3\n\nMore.\n\n"
+            "### Article III¹\n\nLast.\n")
+    doc = parse_legal_text(text, file="t.txt")
+    arts = _articles(doc)
+    assert [a["number"] for a in arts] == ["1", "2", "3"]
+    assert [a["number_raw"] for a in arts] == ["Article I", "Article II", "Article III"]
+    assert all("heading" not in a for a in arts)
+
+
+def test_chinese_without_space_after_the_article_number() -> None:
+    text = "# 法\n\n第一条为了保护。\n\n第二条本法第一条规定的。\n\n第一条第二款另行处理。\n"
+    doc = parse_legal_text(text, file="c.md")
+    assert _numbers(doc) == ["1", "2"]
+    assert "第二款另行处理" in str(_articles(doc)[1]["text"])
+
+
+def test_a_lesser_heading_inside_the_body_does_not_end_it() -> None:
+    text = ("####Title of the Treaty\n\n### Article 1\n\nOne.\n\n### Final clauses\n\n"
+            "### Article 2\n\nTwo.\n")
+    doc = parse_legal_text(text, file="t.md")
+    assert _numbers(doc) == ["1", "2"]
+    assert doc.summary["ignored_lines"] == 0
