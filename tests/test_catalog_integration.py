@@ -42,8 +42,9 @@ def _paper_batch(catalog: Catalog) -> GraphBatch:
     text = (CORPUS / "seed-paper.txt").read_text(encoding="utf-8")
     parsed = paper.parse_paper(text, file="seed-paper.txt", slug="seed-paper")
     nodes, rels = extract_mentions(parsed.sentences, catalog,
-                                   document=parsed.batch.document)
-    return parsed.batch.merged(GraphBatch.of(parsed.batch.document, nodes, rels))
+                                   document=str(parsed.batch.document))
+    batch: GraphBatch = parsed.batch
+    return batch.merged(GraphBatch.of(batch.document, nodes, rels))
 
 
 @pytest.fixture(scope="module")
