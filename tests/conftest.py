@@ -20,7 +20,8 @@ Fixtures
     server with no auth, or ``NEO4J_TEST_USER``/``NEO4J_TEST_PASSWORD``), else the
     ``neo4j_server``'s.
 ``neo4j_driver``
-    Session-scoped ``neo4j.Driver`` on ``neo4j_uri`` (notifications silenced).
+    Session-scoped ``neo4j.Driver`` on ``neo4j_uri`` (notifications silenced; connection
+    timeout and transaction retry budget 5 s, so outage tests fail fast).
 ``neo4j_store``
     Function-scoped clean ``Neo4jStore`` (Neo4j only; mark such tests ``neo4j``).
 
@@ -93,7 +94,8 @@ def neo4j_driver(neo4j_uri: str) -> Iterator[neo4j.Driver]:
     user, password = os.environ.get("NEO4J_TEST_USER"), os.environ.get("NEO4J_TEST_PASSWORD")
     auth = (user or "neo4j", password) if password else None
     driver = neo4j.GraphDatabase.driver(
-        neo4j_uri, auth=auth, notifications_min_severity=neo4j.NotificationMinimumSeverity.OFF)
+        neo4j_uri, auth=auth, notifications_min_severity=neo4j.NotificationMinimumSeverity.OFF,
+        connection_timeout=5.0, max_transaction_retry_time=5.0)
     try:
         driver.verify_connectivity()
     except neo4j.exceptions.DriverError as exc:

@@ -31,6 +31,7 @@ from typing import Any, TypeVar
 import neo4j
 from citegraph import settings as settings_module
 from citegraph.errors import (
+    ConfigError,
     ModelError,
     NodeNotFoundError,
     QueryError,
@@ -73,6 +74,11 @@ PAGE_ROWS = 5_000
 #: Most shortest-path rows read before choosing paths.
 MAX_PATH_ROWS = 2_000
 _EXACT_BONUS = 10.0
+#: URI schemes of direct (``bolt``) and routing (``neo4j``) connections, plain or TLS.
+BOLT_SCHEMES = ("bolt", "bolt+s", "bolt+ssc", "neo4j", "neo4j+s", "neo4j+ssc")
+#: Connection timeout and managed-transaction retry budget of drivers the store creates.
+CONNECT_TIMEOUT_S = 5.0
+RETRY_TIME_S = 5.0
 #: Databases whose schema was created, per driver (so each new store skips the round trips).
 _SCHEMA_DONE: weakref.WeakKeyDictionary[neo4j.Driver, set[str | None]] = \
     weakref.WeakKeyDictionary()
@@ -142,15 +148,24 @@ class Neo4jStore(GraphStore):
         ``NEO4J_PASSWORD`` and ``NEO4J_DATABASE``."""
         settings = settings or settings_module.get_settings()
         if not settings.neo4j_uri:
-            raise StoreError("NEO4J_URI is not set")
+            raise ConfigError("NEO4J_URI is not set", place="NEO4J_URI")
+        scheme = settings.neo4j_uri.split("://", 1)[0].lower()
+        if scheme not in BOLT_SCHEMES:
+            raise ConfigError(f"NEO4J_URI must be a Bolt URI ({', '.join(BOLT_SCHEMES)}), "
+                              f"not {scheme}://", place="NEO4J_URI")
         password = settings.neo4j_password.get_secret_value()
         auth = (settings.neo4j_user, password) if password else None
         try:
             driver = neo4j.GraphDatabase.driver(
                 settings.neo4j_uri, auth=auth,
-                notifications_min_severity=neo4j.NotificationMinimumSeverity.OFF)
+                notifications_min_severity=neo4j.NotificationMinimumSeverity.OFF,
+                # Fail fast when the server is down (the API answers 503) instead of
+                # retrying for the driver's default 30 s.
+                connection_timeout=CONNECT_TIMEOUT_S,
+                connection_acquisition_timeout=CONNECT_TIMEOUT_S,
+                max_transaction_retry_time=RETRY_TIME_S)
         except (neo4j_errors.ConfigurationError, ValueError) as exc:
-            raise StoreError(f"bad Neo4j settings: {exc}", place="NEO4J_URI") from exc
+            raise ConfigError(f"bad Neo4j settings: {exc}", place="NEO4J_URI") from exc
         store = cls(driver, settings.neo4j_database, timeout_s=settings.query_timeout_s)
         store._owns_driver = True
         return store
@@ -540,7 +555,8 @@ class Neo4jStore(GraphStore):
             for record in result:
                 if len(rows) >= max_rows:
                     break
-                rows.append({k: _plain(record[k]) for k in record})
+                rows.append({k: _plain(v) for k, v in zip(record.keys(), record.values(),
+                                                           strict=True)})
             return rows
 
         return self._read(work, timeout_s=timeout_s)
