@@ -61,6 +61,8 @@ from ingest.textio import read_text
 
 Resolver = Callable[[str], str | None]
 
+_OPTIONAL = re.compile(r"\bOptional\s+", re.IGNORECASE)
+_VALID_IRI = re.compile(r"^/[^\s\x00-\x1f#]{1,1000}$")
 #: Article text kept on the node (the span locates the rest).
 MAX_ARTICLE_TEXT = 20_000
 
@@ -232,6 +234,7 @@ def parse_structure(text: str, *, file: str, loose: bool = False) -> LegalStruct
     previous_blank = True
     limits: list[int | None] = []  # per block: where a structural heading cuts it short
     end_of_body: int | None = None
+    first_line: str | None = None  # a plain-text title, when no Markdown heading gives one
     ignored = 0
     for index, line in enumerate(lines):
         stripped = line.text.strip()
@@ -258,6 +261,9 @@ def parse_structure(text: str, *, file: str, loose: bool = False) -> LegalStruct
             heading = _heading_text(line)
             if heading and not _STRUCTURAL.match(line.text):
                 titles.append(heading)
+            elif (first_line is None and stripped and len(stripped) <= 200
+                  and not _HTML_LINE.match(stripped) and not _STRUCTURAL.match(stripped)):
+                first_line = stripped
         elif len(stripped) < 80 and _STRUCTURAL.match(line.text):
             if limits[-1] is None:
                 limits[-1] = line.start  # a chapter heading ends the article before it
@@ -279,7 +285,7 @@ def parse_structure(text: str, *, file: str, loose: bool = False) -> LegalStruct
         return parse_structure(text, file=file, loose=True)
     if not articles:
         raise LegalTextError("no article headings (Article N / 第N条) found", file=file)
-    title = _choose_title(titles)
+    title = _choose_title(titles) or first_line
     date = _metadata_date(lines, metadata_end or articles[0].start)
     preamble_start = max(metadata_end, _title_end(lines, titles))
     preamble = (preamble_start, articles[0].start) if preamble_start < articles[0].start \
@@ -427,7 +433,7 @@ class _Builder:
         variants.append(title_case(variants[-1]))
         for variant in dict.fromkeys(v for v in variants if v):
             iri = self.resolve(variant)
-            if iri:
+            if iri and _VALID_IRI.match(iri):
                 return iri
         return None
 
@@ -460,6 +466,8 @@ def parse_legal_text(text: str, *, file: str, resolve: Resolver = lambda name: N
     """
     structure = parse_structure(text, file=file)
     title = structure.title or Path(file).stem
+    if work_iri is not None and not _VALID_IRI.match(work_iri):
+        raise LegalTextError(f"work IRI {work_iri[:80]!r} is not an Akoma Ntoso IRI", file=file)
     iri = work_iri or _resolve_title(structure, resolve) or derive_work_iri(structure, file)
     instrument = ids.instrument_id(iri)
     interpretation = "解释" in title or "/judgment/" in iri or "interpretation" in iri
@@ -518,7 +526,7 @@ def _resolve_title(structure: LegalStructure, resolve: Resolver) -> str | None:
     for candidate in ([structure.title] if structure.title else []) + list(
             reversed(structure.titles)):
         iri = resolve(candidate)
-        if iri:
+        if iri and _VALID_IRI.match(iri):
             return iri
     return None
 
@@ -584,7 +592,7 @@ def _add_reference(b: _Builder, ref: CrossRef, source: str, locator: str,
     if not ref.same and name is not None:
         resolved = b.resolve_name(name)
         if resolved is None:
-            if GENERIC_NAME.match(name):
+            if GENERIC_NAME.match(name) or GENERIC_NAME.match(_OPTIONAL.sub("", name)):
                 b.unresolved += 1
                 return
             target_iri = f"/unresolved/{ids.slugify(name)}"

@@ -204,3 +204,16 @@ def test_a_lesser_heading_inside_the_body_does_not_end_it() -> None:
     doc = parse_legal_text(text, file="t.md")
     assert _numbers(doc) == ["1", "2"]
     assert doc.summary["ignored_lines"] == 0
+
+
+def test_bad_iris_from_caller_or_resolver() -> None:
+    text = ("Some Treaty\n\nArticle 1\n\nSee article 2 of the Optional Protocol.\n\n"
+            "Article 2\n\nx.\n")
+    with pytest.raises(LegalTextError) as info:
+        parse_legal_text(text, file="t.txt", work_iri="no slash")
+    assert info.value.file == "t.txt"
+    doc = parse_legal_text(text, file="t.txt", resolve=lambda name: "bad iri with spaces")
+    assert doc.batch.document.startswith("instrument:/akn/int/treaty/nd/some-treaty")
+    # "the Optional Protocol" names no instrument by itself: counted, not guessed
+    assert doc.summary["unresolved_references"] == 1
+    assert not [n for n in doc.batch.nodes if n.props.get("status") == "unresolved"]
