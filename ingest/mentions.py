@@ -360,7 +360,8 @@ _NOT_NAME_START = frozenset({
 
 _UNRESOLVED_HINT = re.compile(r"(?:Act|Convention|Protocol|Decision|Directive|Treaty|Covenant|"
                               r"Charter)\b")
-_AGE_HINT = re.compile(r"\d|周岁")
+_AGE_HINT = re.compile(r"year|周岁|\b(?:under|below|over|aged?|ages)\s+(?:the\s+age\s+of\s+)?\d",
+                       re.IGNORECASE)
 _ARTICLE_HINT = re.compile(r"[Aa]rt(?:icles?\b|s?\.)|ARTICLE")
 
 
