@@ -88,3 +88,17 @@ def test_catalog_instrument_nodes_win_over_reader_stubs(store: EmbeddedStore) ->
     assert not law.is_stub and law.props["kind"] == "statute"
     cnsa = [n for n in store.iter_nodes() if "CNSA" in n.label]
     assert len(cnsa) == 1 and cnsa[0].props["status"] == "unresolved"
+
+
+def test_every_catalog_article_exists_in_the_loaded_texts(catalog: Catalog) -> None:
+    """Articles the catalog names (INTERPRETS targets, DEFINES/ADDRESSES sources) are real."""
+    loaded: set[str] = set()
+    texts: set[str] = set()
+    for batch in _legal_batches(catalog):
+        texts.add(batch.document)
+        loaded.update(n.id for n in batch.nodes if n.type.value == "Article")
+    stubs = [n for n in catalog_batch(catalog).nodes if n.is_stub]
+    checked = [n for n in stubs if ids.instrument_id(str(n.props["work_iri"])) in texts]
+    assert len(checked) >= 20
+    missing = [n.id for n in checked if n.id not in loaded]
+    assert missing == []
