@@ -195,9 +195,24 @@ def owning_instrument(graph: nx.MultiDiGraph, article_id: str) -> str | None:
 
 
 def articles_of(graph: nx.MultiDiGraph, instrument_id: str) -> list[str]:
-    """The articles of an instrument, sorted."""
+    """The articles of an instrument (through HAS_ARTICLE), sorted."""
     return sorted({t for t, _ in _out(graph, instrument_id, (RelType.HAS_ARTICLE,))
                    if _node(graph, t).type is NodeType.ARTICLE})
+
+
+def articles_index(graph: nx.MultiDiGraph) -> dict[str, list[str]]:
+    """Instrument → its articles, through HAS_ARTICLE or, lacking that, the article ids.
+
+    One pass over the graph; articles created before their instrument's text was loaded
+    (catalog stubs) have no HAS_ARTICLE edge but their id names the instrument.
+    """
+    index: dict[str, set[str]] = defaultdict(set)
+    for node_id, node in graph.nodes(data="n"):
+        if node.type is NodeType.ARTICLE:
+            owner = owning_instrument(graph, node_id)
+            if owner is not None:
+                index[owner].add(node_id)
+    return {k: sorted(v) for k, v in index.items()}
 
 
 # -- ranking ---------------------------------------------------------------------------------
@@ -372,20 +387,15 @@ class Matrix:
     cells: tuple[MatrixCell, ...]
 
 
-def _jurisdiction_instruments(graph: nx.MultiDiGraph) -> dict[str, set[str]]:
-    """Jurisdiction → instruments it ratified, signed or enacted (or named as property)."""
-    out: dict[str, set[str]] = defaultdict(set)
-    for node_id in graph.nodes:
-        node = _node(graph, node_id)
-        if node.type is NodeType.JURISDICTION:
-            out[node_id] |= {t for t, _ in _out(graph, node_id, ADOPTION_TYPES)
-                             if _node(graph, t).type is NodeType.INSTRUMENT}
-        elif node.type is NodeType.INSTRUMENT:
-            value = node.props.get("jurisdiction")
-            if isinstance(value, str) and value:
-                jid = value if value.startswith("jurisdiction:") else f"jurisdiction:{value}"
-                if jid in graph:
-                    out[jid].add(node_id)
+def _instrument_jurisdictions(graph: nx.MultiDiGraph, instrument: str) -> set[str]:
+    """Jurisdictions that ratified, signed or enacted an instrument, or its own property."""
+    out = {source for source, _ in _in(graph, instrument, ADOPTION_TYPES)
+           if _node(graph, source).type is NodeType.JURISDICTION}
+    value = _node(graph, instrument).props.get("jurisdiction")
+    if isinstance(value, str) and value:
+        jid = value if value.startswith("jurisdiction:") else f"jurisdiction:{value}"
+        if jid in graph:
+            out.add(jid)
     return out
 
 
@@ -393,18 +403,26 @@ def jurisdiction_concept_matrix(graph: nx.MultiDiGraph) -> Matrix:
     """Which jurisdiction's instruments address which concept, with the articles as evidence.
 
     An instrument addresses a concept when it or one of its articles DEFINES or ADDRESSES
-    it; the evidence lists those articles (or the instrument itself).
+    it; the evidence lists those articles (or the instrument itself). An instrument
+    belongs to the jurisdictions that ratified, signed or enacted it, and to the one its
+    ``jurisdiction`` property names.
     """
     found: dict[tuple[str, str], tuple[set[str], set[str]]] = {}
-    for jurisdiction, instruments in _jurisdiction_instruments(graph).items():
-        for instrument in instruments:
-            for holder in [instrument, *articles_of(graph, instrument)]:
-                for concept, _ in _out(graph, holder, CONCEPT_TYPES):
-                    if _node(graph, concept).type is not NodeType.CONCEPT:
-                        continue
-                    cell = found.setdefault((jurisdiction, concept), (set(), set()))
-                    cell[0].add(instrument)
-                    cell[1].add(holder)
+    jurisdictions: dict[str, set[str]] = {}
+    for holder, concept, rel in graph.edges(data="r"):
+        if rel.type not in CONCEPT_TYPES or _node(graph, concept).type is not NodeType.CONCEPT:
+            continue
+        kind = _node(graph, holder).type
+        instrument = holder if kind is NodeType.INSTRUMENT else (
+            owning_instrument(graph, holder) if kind is NodeType.ARTICLE else None)
+        if instrument is None:
+            continue
+        if instrument not in jurisdictions:
+            jurisdictions[instrument] = _instrument_jurisdictions(graph, instrument)
+        for jurisdiction in jurisdictions[instrument]:
+            cell = found.setdefault((jurisdiction, concept), (set(), set()))
+            cell[0].add(instrument)
+            cell[1].add(holder)
     cells = tuple(MatrixCell(j, c, tuple(sorted(i)), tuple(sorted(e)[:MAX_EVIDENCE]))
                   for (j, c), (i, e) in sorted(found.items()))
     return Matrix(tuple(sorted({c.jurisdiction for c in cells})),
@@ -467,10 +485,12 @@ def influence_trace(graph: nx.MultiDiGraph, root: str, *, max_hops: int = 3,
         entries[node_id] = TraceEntry(node_id, hop, node_year(graph, node_id), via, parent)
         return True
 
+    parts = articles_index(graph)
+
     def with_parts(node_id: str, hop: int) -> list[str]:
         reached = [node_id]
         if _node(graph, node_id).type is NodeType.INSTRUMENT:
-            for article in articles_of(graph, node_id):
+            for article in parts.get(node_id, ()):
                 if reach(article, hop, RelType.HAS_ARTICLE, node_id):
                     reached.append(article)
         return reached

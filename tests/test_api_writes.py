@@ -1,0 +1,286 @@
+"""Ingest over HTTP (token, size limit, report), read-only Cypher, and a store that is down."""
+
+from __future__ import annotations
+
+import socket
+import time
+from collections.abc import Collection, Iterator, Mapping
+from pathlib import Path
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+from graph_fixture import CL_363, CRC, fixture_batch
+from pydantic import SecretStr
+from test_api import error, make_settings
+
+from api import schemas
+from api.app import create_app
+from citegraph.errors import StoreUnavailableError
+from citegraph.model import Node
+from citegraph.queries import check_read_only_cypher
+from citegraph.stores.base import GraphStore
+from citegraph.stores.embedded import EmbeddedStore
+
+TOKEN = "s3cret-token"
+BIB = (b"@article{doe2020test,\n  title = {A Test Article on Platform Duties},\n"
+       b"  author = {Doe, Jane},\n  year = {2020},\n  journal = {Test Journal}\n}\n")
+
+
+def writer_client(store: GraphStore, tmp_path: Path, **overrides: Any) -> TestClient:
+    settings = make_settings(tmp_path, token=SecretStr(TOKEN), **overrides)
+    return TestClient(create_app(settings, store))
+
+
+def auth(token: str = TOKEN) -> dict[str, str]:
+    return {"Authorization": f"Bearer {token}"}
+
+
+# -- ingest ----------------------------------------------------------------------------------
+def test_ingest_upload_writes_and_reports(store: GraphStore, tmp_path: Path) -> None:
+    with writer_client(store, tmp_path) as client:
+        response = client.post("/ingest", headers=auth(),
+                               files={"file": ("refs.bib", BIB, "application/x-bibtex")})
+        assert response.status_code == 200, response.text
+        report = schemas.IngestReportOut.model_validate_json(response.content)
+        assert report.loaded == 1 and report.failed == 0
+        assert report.files[0].kind == "bibtex" and report.files[0].nodes >= 1
+        node = client.get("/node", params={"id": "work:bib:doe2020test"})
+        assert node.status_code == 200
+        assert node.json()["node"]["props"]["year"] == 2020
+        found = client.get("/search", params={"q": "platform duties"}).json()
+        assert "work:bib:doe2020test" in [h["node"]["id"] for h in found["items"]]
+
+
+def test_ingest_with_kind_and_replace_fields(store: GraphStore, tmp_path: Path) -> None:
+    with writer_client(store, tmp_path) as client:
+        for _ in range(2):
+            response = client.post("/ingest", headers=auth(),
+                                   files={"file": ("refs.txt", BIB, "text/plain")},
+                                   data={"kind": "bibtex", "replace": "true"})
+            assert response.status_code == 200, response.text
+        assert client.get("/node", params={"id": "work:bib:doe2020test"}).status_code == 200
+        body = error(client.post("/ingest", headers=auth(), files={"file": ("a.bib", BIB)},
+                                 data={"kind": "novel"}), 422)
+        assert body["detail"][0]["field"] == "kind"
+
+
+def test_ingest_refuses_without_valid_token(tmp_path: Path) -> None:
+    store = EmbeddedStore(None)
+    files = {"file": ("refs.bib", BIB)}
+    with TestClient(create_app(make_settings(tmp_path), store)) as no_token:
+        body = error(no_token.post("/ingest", headers=auth(), files=files), 403, "forbidden")
+        assert "writes disabled" in body["message"]
+    with writer_client(store, tmp_path) as client:
+        missing = client.post("/ingest", files=files)
+        error(missing, 401, "unauthorized")
+        assert missing.headers["www-authenticate"] == "Bearer"
+        error(client.post("/ingest", headers=auth("wrong"), files=files), 401)
+        error(client.post("/ingest", headers={"Authorization": f"Basic {TOKEN}"},
+                          files=files), 401)
+    assert store.counts().total_nodes == 0
+
+
+def test_ingest_limits_and_bad_uploads(tmp_path: Path) -> None:
+    store = EmbeddedStore(None)
+    with writer_client(store, tmp_path, max_upload_bytes=1000) as client:
+        body = error(client.post("/ingest", headers=auth(),
+                                 files={"file": ("big.bib", BIB * 40)}), 413)
+        assert "1000" in body["message"]
+        error(client.post("/ingest", headers=auth(), content=b"x" * 200_000), 413)
+        body = error(client.post("/ingest", headers=auth(), data={"kind": "bibtex"}), 422)
+        assert body["detail"][0]["field"] == "file"
+        error(client.post("/ingest", headers=auth(), json={"file": "x"}), 422)
+        broken = client.post("/ingest", headers=auth(),
+                             files={"file": ("refs.bib", b"@article{x,\n title={A")})
+        body = error(broken, 422, "ingest_failed")
+        assert "refs.bib" in body["message"]
+        assert body["detail"]["failed"] == 1
+    assert store.find_node("work:bib:x") is None
+
+
+# -- read-only Cypher ------------------------------------------------------------------------
+class CypherCapable(EmbeddedStore):
+    """An embedded store pretending to run Cypher: records what reached it."""
+
+    def __init__(self) -> None:
+        super().__init__(None)
+        self.received: list[str] = []
+
+    def run_read_cypher(self, query: str, params: Mapping[str, Any] | None = None, *,
+                        timeout_s: float, max_rows: int) -> list[dict[str, Any]]:
+        self.received.append(query)
+        return [{"n": i, "params": dict(params or {})} for i in range(min(max_rows, 7))]
+
+
+def test_cypher_disabled_or_unsupported(tmp_path: Path) -> None:
+    query = {"query": "MATCH (n) RETURN n LIMIT 1"}
+    with TestClient(create_app(make_settings(tmp_path), CypherCapable())) as off:
+        body = error(off.post("/cypher", json=query), 403)
+        assert "disabled" in body["message"]
+    with TestClient(create_app(make_settings(tmp_path, enable_cypher=True),
+                               EmbeddedStore(None))) as embedded:
+        body = error(embedded.post("/cypher", json=query), 403)
+        assert "Neo4j" in body["message"]
+
+
+@pytest.mark.parametrize("query", [
+    "CREATE (n:Work {id: 'x'})", "MATCH (n) DETACH DELETE n", "MATCH (n) SET n.x = 1",
+    "MERGE (n:Concept {id: 'c'})", "MATCH (n) REMOVE n.label", "DROP CONSTRAINT foo",
+    "LOAD CSV FROM 'file:///etc/passwd' AS row RETURN row", "CALL dbms.security.listUsers()",
+    "CALL db.createLabel('X')", "CALL apoc.create.node(['X'], {})",
+    "SHOW DATABASES", "MATCH (n) CALL { WITH n DELETE n } IN TRANSACTIONS",
+    "FOREACH (x IN [1] | CREATE (:A))", "create (n)",
+])
+def test_cypher_refuses_writes_before_sending(tmp_path: Path, query: str) -> None:
+    store = CypherCapable()
+    with TestClient(create_app(make_settings(tmp_path, enable_cypher=True), store)) as client:
+        error(client.post("/cypher", json={"query": query}), 400, "bad_query")
+    assert store.received == []
+
+
+def test_cypher_reads_with_row_cap(tmp_path: Path) -> None:
+    store = CypherCapable()
+    settings = make_settings(tmp_path, enable_cypher=True, max_results=5)
+    with TestClient(create_app(settings, store)) as client:
+        response = client.post("/cypher", json={
+            "query": "MATCH (n) WHERE n.note = 'CREATE is fine in a string' RETURN n",
+            "params": {"k": 1}})
+        assert response.status_code == 200, response.text
+        body = schemas.CypherOut.model_validate_json(response.content)
+        assert len(body.rows) == 5 and body.truncated and body.columns == ["n", "params"]
+        assert body.rows[0]["params"] == {"k": 1}
+        error(client.post("/cypher", json={"query": ""}), 422)
+    assert len(store.received) == 1
+
+
+def test_read_only_guard_allows_reads() -> None:
+    for query in ["MATCH (a)-[r:CITES]->(b) RETURN a.id, b.id, r.offset LIMIT 3",
+                  "MATCH (n) WHERE n.reset = $set RETURN n", "CALL db.labels()",
+                  "MATCH (n:Instrument) RETURN n.created AS created"]:
+        check_read_only_cypher(query)
+
+
+@pytest.mark.neo4j
+def test_cypher_on_neo4j(store: GraphStore, tmp_path: Path) -> None:
+    if not hasattr(store, "run_read_cypher"):
+        pytest.skip("the embedded store has no Cypher")
+    store.write(fixture_batch())
+    settings = make_settings(tmp_path, enable_cypher=True)
+    with TestClient(create_app(settings, store)) as client:
+        response = client.post("/cypher", json={
+            "query": "MATCH (a:Article {id: $id})<-[:INTERPRETS]-(b) RETURN b.id AS id",
+            "params": {"id": CL_363}})
+        assert response.status_code == 200, response.text
+        assert [r["id"] for r in response.json()["rows"]] == [
+            "article:/akn/cn/judicial-interpretation/2010-02-02/obscene-info#art_1"]
+        error(client.post("/cypher", json={"query": "MATCH (n) DETACH DELETE n"}), 400)
+    assert store.counts().total_nodes > 0
+
+
+# -- store down ------------------------------------------------------------------------------
+class FlakyStore(EmbeddedStore):
+    """An embedded store that can be switched off."""
+
+    def __init__(self) -> None:
+        super().__init__(None)
+        self.down = False
+
+    def ping(self) -> bool:
+        return not self.down
+
+    def _check(self) -> None:
+        if self.down:
+            raise StoreUnavailableError("connection refused")
+
+    def find_node(self, node_id: str) -> Node | None:
+        self._check()
+        return super().find_node(node_id)
+
+    def neighbours(self, node_id: str, **kwargs: Any) -> Any:
+        self._check()
+        return super().neighbours(node_id, **kwargs)
+
+    def counts(self) -> Any:
+        self._check()
+        return super().counts()
+
+    def list_nodes(self, **kwargs: Any) -> list[Node]:
+        self._check()
+        return super().list_nodes(**kwargs)
+
+    def search(self, text: str, *, node_types: Collection[Any] | None = None,
+               limit: int = 20) -> Any:
+        self._check()
+        return super().search(text, node_types=node_types, limit=limit)
+
+
+def test_store_down_gives_503_with_retry_after_and_recovers(tmp_path: Path) -> None:
+    store = FlakyStore()
+    store.write(fixture_batch())
+    with TestClient(create_app(make_settings(tmp_path), store)) as client:
+        store.down = True
+        health = client.get("/health")
+        assert health.status_code == 503 and health.json()["status"] == "unavailable"
+        assert int(health.headers["retry-after"]) > 0
+        for url, params in (("/node", {"id": CRC}), ("/neighbours", {"id": CRC}),
+                            ("/stats", {}), ("/nodes", {}), ("/search", {"q": "crc"})):
+            response = client.get(url, params=params)
+            error(response, 503, "store_unavailable")
+            assert int(response.headers["retry-after"]) > 0
+        store.down = False
+        assert client.get("/health").json()["status"] == "ok"
+        assert client.get("/node", params={"id": CRC}).status_code == 200
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+def test_unreachable_neo4j_at_startup_gives_503(tmp_path: Path) -> None:
+    settings = make_settings(tmp_path, neo4j_uri=f"bolt://127.0.0.1:{_free_port()}",
+                             query_timeout_s=2.0)
+    with TestClient(create_app(settings)) as client:
+        health = client.get("/health")
+        assert health.status_code == 503 and "retry-after" in health.headers
+        error(client.get("/stats"), 503)
+
+
+@pytest.fixture
+def outage_client(neo4j_server: Any, neo4j_driver: Any, tmp_path: Path) -> Iterator[
+        tuple[TestClient, Any]]:
+    from conftest import make_neo4j_store
+
+    store = make_neo4j_store(neo4j_driver)
+    store.write(fixture_batch())
+    with TestClient(create_app(make_settings(tmp_path), store)) as client:
+        yield client, neo4j_server
+    if not neo4j_server.is_running():
+        neo4j_server.start()
+
+
+@pytest.mark.neo4j
+@pytest.mark.slow
+def test_neo4j_outage_and_recovery(outage_client: tuple[TestClient, Any]) -> None:
+    client, server = outage_client
+    assert client.get("/node", params={"id": CRC}).status_code == 200
+    server.stop()
+    try:
+        response = client.get("/node", params={"id": CRC})
+        error(response, 503)
+        assert "retry-after" in response.headers
+        assert client.get("/health").status_code == 503
+    finally:
+        server.start()
+    # The first queries after a cold start may time out (504) or still fail (503): the
+    # API must come back without a restart of its own.
+    deadline = time.monotonic() + 120
+    status = 0
+    while time.monotonic() < deadline and status != 200:
+        status = client.get("/node", params={"id": CRC}).status_code
+        assert status in (200, 503, 504)
+    assert status == 200
+    assert client.get("/health").status_code == 200
