@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 import time
@@ -11,6 +12,8 @@ from pathlib import Path
 
 import pytest
 import yaml
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from citegraph import ids
 from citegraph.catalog import Catalog, default_catalog_dir, load_catalog
@@ -337,3 +340,26 @@ def test_large_text_is_linear(catalog: Catalog) -> None:
     assert timings[1] < 10.0  # 2 MB; 1-2 MB/s on the development machine
     # four times the text takes about four times as long; quadratic work would take 16
     assert timings[1] / timings[0] < 8.0
+
+
+ALPHABET = ("abcXYZ ()\n\t.,'’“”-（）ＯＰＳＣİßΣ第条之款项一二三十百刑法 Article Art. of the "
+            "Convention Act Protocol CRC OPSC EU US 14 18 under aged to years old")
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.sampled_from(ALPHABET.split(" ")) | st.text(ALPHABET, max_size=12),
+                max_size=40).map(" ".join), st.integers(0, 10_000))
+def test_any_text_gives_spans_inside_the_sentence(text: str, offset: int) -> None:
+    catalog = _shared_catalog()
+    sentence = Sentence(text, offset, offset + len(text), "section:h/1", "1")
+    nodes, rels = extract_mentions([sentence], catalog, document="work:h")
+    node_ids = {n.id for n in nodes}
+    for rel in rels:
+        span = rel.provenance.span
+        assert span is not None and offset <= span[0] < span[1] <= offset + len(text)
+        assert rel.target in node_ids
+
+
+@functools.cache
+def _shared_catalog() -> Catalog:
+    return load_catalog(default_catalog_dir())
