@@ -66,18 +66,23 @@ def _in_ci() -> bool:
     return os.environ.get("CI", "").strip().lower() in {"1", "true", "yes"}
 
 
+def require_browser(path: Path) -> Path:
+    """``path`` when it exists; else fail under CI, skip loudly elsewhere."""
+    if path.exists():
+        return path
+    message = f"no Chromium at {path} (apt-get install -y chromium, or set CITEGRAPH_CHROMIUM)"
+    if _in_ci():
+        pytest.fail(f"{message}; CI=true: the browser tests must run", pytrace=False)
+    pytest.skip(f"SKIPPING BROWSER TESTS -- {message}")
+
+
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
-    if not CHROMIUM.exists():
-        message = (f"no Chromium at {CHROMIUM} (apt-get install -y chromium, or set "
-                   "CITEGRAPH_CHROMIUM)")
-        if _in_ci():
-            pytest.fail(f"{message}; CI=true: the browser tests must run", pytrace=False)
-        pytest.skip(f"SKIPPING BROWSER TESTS -- {message}")
+    executable = require_browser(CHROMIUM)
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as pw:
-        chromium = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        chromium = pw.chromium.launch(executable_path=str(executable), args=CHROMIUM_ARGS)
         try:
             yield chromium
         finally:
@@ -307,3 +312,17 @@ def test_large_export_is_drawn_with_server_positions(page: tuple[Any, Watch],
     click_node(tab, "concept:0")
     panel_heading(tab, "c0")
     assert_nothing_ran_or_left(tab, watch, origin=None)
+
+
+
+# -- the missing-browser rule ----------------------------------------------------------------
+def test_missing_browser_fails_under_ci_and_skips_loudly_elsewhere(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    missing = Path("/nonexistent/chromium")
+    monkeypatch.setenv("CI", "true")
+    with pytest.raises(pytest.fail.Exception, match="CI=true: the browser tests must run"):
+        require_browser(missing)
+    monkeypatch.setenv("CI", "")
+    with pytest.raises(pytest.skip.Exception, match="SKIPPING BROWSER TESTS"):
+        require_browser(missing)
+    assert require_browser(Path(__file__)) == Path(__file__)
