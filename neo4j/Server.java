@@ -90,6 +90,11 @@ public final class Server {
                         ByteUnit.mebiBytes(envInt("NEO4J_TEST_PAGECACHE_MB", 64)))
                 .setConfig(GraphDatabaseSettings.memory_transaction_global_max_size,
                         ByteUnit.mebiBytes(envInt("NEO4J_TEST_TX_MAX_MB", 256)))
+                // Small, not preallocated transaction logs: a fresh store is ~5 MB, not ~500 MB.
+                .setConfig(GraphDatabaseSettings.preallocate_logical_logs, false)
+                .setConfig(GraphDatabaseSettings.preallocate_store_files, false)
+                .setConfig(GraphDatabaseSettings.logical_log_rotation_threshold, ByteUnit.mebiBytes(16))
+                .setConfig(GraphDatabaseSettings.keep_logical_logs, "false")
                 // Netty's default graceful shutdown (2 s quiet period, up to 15 s) makes
                 // every stop take ~10 s; tests stop and restart the server, so keep it short.
                 .setConfig(GraphDatabaseInternalSettings.netty_server_shutdown_quiet_period, 0)

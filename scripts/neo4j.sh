@@ -3,7 +3,8 @@
 #
 #   scripts/neo4j.sh fetch               download the jars into .cache/neo4j/lib (idempotent)
 #   scripts/neo4j.sh start PORT DATADIR  start in the background, wait for Bolt, print the URI
-#   scripts/neo4j.sh stop                stop the server that `start` started
+#   scripts/neo4j.sh stop [DATADIR]      stop the server started on DATADIR (default: the
+#                                        DATADIR of this checkout's last `start`)
 #   scripts/neo4j.sh run PORT DATADIR [--exit-on-stdin-close]
 #                                        run in the foreground (exec; used by tests/neo4j_server.py)
 #
@@ -22,8 +23,7 @@ LAUNCHER="$ROOT/neo4j/Server.java"
 CACHE="$ROOT/.cache/neo4j"
 LIB="$CACHE/lib"
 STAMP="$LIB/.pom.sha256"
-PIDFILE="$CACHE/neo4j.pid"
-LOGFILE="$CACHE/neo4j.log"
+LAST_DATADIR="$CACHE/last-datadir"
 
 log() { echo "neo4j.sh: $*" >&2; }
 die() { log "$*"; exit 1; }
@@ -41,8 +41,10 @@ fetch_locked() {
   log "fetching Neo4j jars into $LIB"
   local started=$SECONDS tmp="$LIB.tmp.$$"
   rm -rf "$tmp"
-  mvn -q -B -f "$POM" dependency:copy-dependencies \
-    -DincludeScope=runtime -DoutputDirectory="$tmp" >&2
+  # -q still prints bare colour resets; strip them (pipefail keeps mvn's status).
+  mvn -q -B -Dstyle.color=never -f "$POM" dependency:copy-dependencies \
+    -DincludeScope=runtime -DoutputDirectory="$tmp" 2>&1 \
+    | sed -e 's/\x1b\[[0-9;]*m//g' -e '/^$/d' >&2 || die "mvn failed to fetch the jars"
   pom_hash >"$tmp/.pom.sha256"
   rm -rf "$LIB"
   mv "$tmp" "$LIB"
@@ -80,56 +82,101 @@ java_flags() {
     -Djdk.attach.allowAttachSelf=true
 }
 
+launcher_hash() { cat "$LAUNCHER" "$STAMP" | sha256sum | cut -d' ' -f1; }
+
+# Compile Server.java once into .cache/neo4j/classes (saves ~2 s per start over
+# source-file mode). Prints the classpath entry to use, or nothing without javac.
+compiled_launcher() {
+  local java=$1 javac classes="$CACHE/classes"
+  javac="$(dirname "$java")/javac"
+  [ -x "$javac" ] || return 0
+  exec 8>"$CACHE/.compile.lock"
+  flock 8
+  if [ ! -f "$classes/.sha256" ] || [ "$(cat "$classes/.sha256")" != "$(launcher_hash)" ]; then
+    local tmp="$classes.tmp.$$"
+    rm -rf "$tmp"
+    "$javac" -nowarn -d "$tmp" -cp "$LIB/*" "$LAUNCHER" >&2 || die "javac failed on $LAUNCHER"
+    launcher_hash >"$tmp/.sha256"
+    rm -rf "$classes"
+    mv "$tmp" "$classes"
+  fi
+  exec 8>&-
+  echo "$classes"
+}
+
 cmd_run() {
   [ $# -ge 2 ] || die "usage: neo4j.sh run PORT DATADIR [--exit-on-stdin-close]"
   jars_current || die "jars missing or stale: run 'scripts/neo4j.sh fetch' first"
-  # shellcheck disable=SC2046  # java_flags is a word list on purpose
-  exec "$(java_bin)" $(java_flags) -cp "$LIB/*" "$LAUNCHER" "$@"
+  local java classes
+  java=$(java_bin)
+  classes=$(compiled_launcher "$java")
+  if [ -n "$classes" ]; then
+    # shellcheck disable=SC2046  # java_flags is a word list on purpose
+    exec "$java" $(java_flags) -cp "$classes:$LIB/*" Server "$@"
+  fi
+  # shellcheck disable=SC2046
+  exec "$java" $(java_flags) -cp "$LIB/*" "$LAUNCHER" "$@"
 }
 
+# The pid file and the launcher's log live in the data directory, so that several
+# servers (several engineers, several test runs) never stop each other.
+pidfile() { echo "$1/neo4j.pid"; }
+logfile() { echo "$1/launcher.log"; }
+
+# The pid of the server running on DATADIR, if any (checks it is still our launcher).
 running_pid() {
-  [ -f "$PIDFILE" ] || return 1
-  local pid
-  pid=$(cat "$PIDFILE")
+  local file pid
+  file=$(pidfile "$1")
+  [ -f "$file" ] || return 1
+  pid=$(cat "$file")
   kill -0 "$pid" 2>/dev/null || return 1
+  tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -q 'Server' || return 1
   echo "$pid"
 }
 
 wait_until_ready() {
-  local pid=$1 deadline=$((SECONDS + ${NEO4J_START_TIMEOUT:-180}))
+  local pid=$1 log_file=$2 deadline=$((SECONDS + ${NEO4J_START_TIMEOUT:-180}))
   while [ $SECONDS -lt $deadline ]; do
-    if grep -q '^READY ' "$LOGFILE" 2>/dev/null; then
-      grep '^READY ' "$LOGFILE" | tail -n1 | cut -d' ' -f2
+    if grep -q '^READY ' "$log_file" 2>/dev/null; then
+      grep '^READY ' "$log_file" | tail -n1 | cut -d' ' -f2
       return
     fi
-    kill -0 "$pid" 2>/dev/null || { tail -n 30 "$LOGFILE" >&2; die "server exited during start-up"; }
+    kill -0 "$pid" 2>/dev/null || { tail -n 30 "$log_file" >&2; die "server exited during start-up"; }
     sleep 0.2
   done
-  tail -n 30 "$LOGFILE" >&2
+  tail -n 30 "$log_file" >&2
   kill "$pid" 2>/dev/null || true
   die "Bolt not ready after ${NEO4J_START_TIMEOUT:-180} s"
 }
 
 cmd_start() {
   [ $# -eq 2 ] || die "usage: neo4j.sh start PORT DATADIR"
-  if running_pid >/dev/null; then die "already running (pid $(cat "$PIDFILE")); stop it first"; fi
+  local port=$1 data_dir pid
+  mkdir -p "$2"
+  data_dir=$(cd "$2" && pwd)
+  if pid=$(running_pid "$data_dir"); then die "already running on $data_dir (pid $pid)"; fi
   cmd_fetch
-  mkdir -p "$CACHE" "$2"
-  local started=$SECONDS
-  nohup "$0" run "$1" "$2" </dev/null >"$LOGFILE" 2>&1 &
-  local pid=$!
-  echo "$pid" >"$PIDFILE"
+  local started=$SECONDS log_file
+  log_file=$(logfile "$data_dir")
+  nohup "$0" run "$port" "$data_dir" </dev/null >"$log_file" 2>&1 &
+  pid=$!
+  echo "$pid" >"$(pidfile "$data_dir")"
+  echo "$data_dir" >"$LAST_DATADIR"
   local uri
-  uri=$(wait_until_ready "$pid")
-  log "started pid $pid in $((SECONDS - started)) s, log $LOGFILE"
+  uri=$(wait_until_ready "$pid" "$log_file")
+  log "started pid $pid in $((SECONDS - started)) s, log $log_file"
   echo "$uri"
 }
 
 cmd_stop() {
-  local pid
-  if ! pid=$(running_pid); then
-    rm -f "$PIDFILE"
-    log "not running"
+  local data_dir=${1:-} pid
+  if [ -z "$data_dir" ]; then
+    [ -f "$LAST_DATADIR" ] || { log "not running"; return; }
+    data_dir=$(cat "$LAST_DATADIR")
+  fi
+  if ! pid=$(running_pid "$data_dir"); then
+    rm -f "$(pidfile "$data_dir")"
+    log "not running on $data_dir"
     return
   fi
   kill -TERM "$pid"
@@ -139,8 +186,8 @@ cmd_stop() {
     log "pid $pid ignored SIGTERM for 30 s: killing"
     kill -KILL "$pid" 2>/dev/null || true
   fi
-  rm -f "$PIDFILE"
-  log "stopped pid $pid"
+  rm -f "$(pidfile "$data_dir")"
+  log "stopped pid $pid ($data_dir)"
 }
 
 main() {
@@ -149,9 +196,9 @@ main() {
   case "$command" in
     fetch) cmd_fetch ;;
     start) cmd_start "$@" ;;
-    stop) cmd_stop ;;
+    stop) cmd_stop "$@" ;;
     run) cmd_run "$@" ;;
-    *) die "usage: neo4j.sh fetch | start PORT DATADIR | stop | run PORT DATADIR [--exit-on-stdin-close]" ;;
+    *) die "usage: neo4j.sh fetch | start PORT DATADIR | stop [DATADIR] | run PORT DATADIR [--exit-on-stdin-close]" ;;
   esac
 }
 
