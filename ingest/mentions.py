@@ -13,7 +13,9 @@ each sentence's Section to what the sentence names:
   (method ``pattern``);
 - age expressions (``children under 14``, ``aged 14 to 18``) as the age-threshold concept;
 - names that look like instruments but match nothing (``... Act``, ``... Convention``,
-  ``... Protocol``, ``... Decision``, an abbreviation in parentheses after such a name): an
+  ``... Protocol``, ``... Decision``, ``Law of the People's Republic of China on ...``, a
+  Chinese title in 《》 ending in 法/条例/解释/..., an abbreviation in parentheses after such
+  a name): an
   Instrument with ``status: "unresolved"`` and ``needs_review: True``, never dropped, never
   guessed (method ``pattern``).
 
@@ -350,6 +352,14 @@ _KEYWORD_FIRST = re.compile(
     rf"(?:on|of|for|against|concerning)\s+(?:the\s+)?{_NAME_WORD}"
     rf"(?:\s+(?:{_CONNECTOR}\s+)?{_NAME_WORD})*)"
     rf"(?:\s*\((?P<abbr>[A-Z][A-Za-z0-9\-]{{1,11}})\))?")
+_PRC_LAW = re.compile(
+    rf"(?<![\w'’])(?P<name>(?:{_NAME_WORD}\s+)*Law\s+of\s+the\s+People[’']s\s+Republic\s+of"
+    rf"\s+China(?:\s+on\s+(?:the\s+)?{_NAME_WORD}(?:\s+(?:{_CONNECTOR}\s+)?{_NAME_WORD})*)?)"
+    rf"(?:\s*\((?P<abbr>[A-Z][A-Za-z0-9\-]{{1,11}})\))?")
+#: A Chinese title in 《》 that names a legal instrument by its ending.
+_CN_LEGAL_TITLE = re.compile(
+    r"《(?P<name>[^《》\n]{2,120}?(?:法|条例|解释|决定|规定|公约|议定书|办法|规则|意见)"
+    r"(?:[（(][一二三四五六七八九十]+[)）])?)》")
 #: Capitalised words that start a sentence or a phrase without belonging to a name.
 _NOT_NAME_START = frozenset({
     "The", "This", "That", "These", "Those", "Such", "Each", "Any", "Every", "Its", "Their",
@@ -359,7 +369,7 @@ _NOT_NAME_START = frozenset({
 
 
 _UNRESOLVED_HINT = re.compile(r"(?:Act|Convention|Protocol|Decision|Directive|Treaty|Covenant|"
-                              r"Charter)\b")
+                              r"Charter|China)\b|《")
 _AGE_HINT = re.compile(r"year|周岁|\b(?:under|below|over|aged?|ages)\s+(?:the\s+age\s+of\s+)?\d",
                        re.IGNORECASE)
 _ARTICLE_HINT = re.compile(r"[Aa]rt(?:icles?\b|s?\.)|ARTICLE")
@@ -369,7 +379,12 @@ def _unresolved_mentions(text: str) -> list[Mention]:
     mentions: list[Mention] = []
     if not _UNRESOLVED_HINT.search(text):
         return mentions
-    for pattern in (_KEYWORD_LAST, _KEYWORD_FIRST):
+    for match in _CN_LEGAL_TITLE.finditer(text):
+        name = match["name"]
+        mentions.append(Mention(match.start(), match.end(),
+                                (ids.unresolved_instrument_id(name),), "unresolved", PATTERN,
+                                UNRESOLVED_CONFIDENCE, name))
+    for pattern in (_KEYWORD_LAST, _KEYWORD_FIRST, _PRC_LAW):
         for match in pattern.finditer(text):
             name = _SPACES.sub(" ", " ".join(match["name"].split()))
             start = match.start("name")
@@ -380,6 +395,9 @@ def _unresolved_mentions(text: str) -> list[Mention]:
             name = " ".join(words)
             if len(words) < 2 or GENERIC_NAME.match(name):
                 continue
+            if "year" in pattern.groupindex and match["year"]:
+                name = _SPACES.sub(" ", " ".join(
+                    text[start:match.end("year")].split()))
             abbr = match["abbr"]
             label = f"{name} ({abbr})" if abbr else name
             node_id = ids.unresolved_instrument_id(label)
@@ -477,9 +495,17 @@ def find_mentions(sentence_text: str, catalog: Catalog, ctx: _Context | None = N
     folded = _fold(sentence_text)
     mentions = _gazetteer_mentions(sentence_text, folded, gaz)
     mentions = _merge_abbreviations(sentence_text, mentions)
-    taken = _occupancy(len(sentence_text), mentions)
+    size = len(sentence_text)
+    # an unknown instrument's title may contain a catalog place or concept name
+    # ("Cybersecurity Law of the People's Republic of China"), never a catalog instrument
+    unresolved = _take(_occupancy(size, (m for m in mentions
+                                         if m.kind in ("instrument", "group"))),
+                       _unresolved_mentions(sentence_text))
+    if unresolved:
+        inside = _occupancy(size, unresolved)
+        mentions = [m for m in mentions if inside.find(0, m.start, m.end) != -1]
+    taken = _occupancy(size, mentions + unresolved)
     extra = _take(taken, _age_mentions(sentence_text, gaz.age_concept))
-    unresolved = _take(taken, _unresolved_mentions(sentence_text))
     for m in unresolved:
         abbr = re.search(r"\(([^()]+)\)$", m.surface)
         if abbr:

@@ -283,6 +283,24 @@ def test_unresolved_names_are_kept(catalog: Catalog) -> None:
     assert len(found) == 2 and all(c < 1.0 for _, _, c in found)
 
 
+@pytest.mark.parametrize(("text", "name"), [
+    ("The Cybersecurity Law of the People's Republic of China applies.",
+     "Cybersecurity Law of the People's Republic of China"),
+    ("根据《中华人民共和国网络安全法》的规定", "中华人民共和国网络安全法"),
+    ("The Child Pornography Prevention Act of 1996 (CPPA) was struck down.",
+     "Child Pornography Prevention Act of 1996 (CPPA)"),
+])
+def test_unresolved_titles_swallow_the_names_inside_them(catalog: Catalog, text: str,
+                                                         name: str) -> None:
+    found = {t for t, _, _ in _targets(text, catalog)}
+    assert found == {ids.unresolved_instrument_id(name)}
+
+
+def test_known_titles_are_never_unresolved(catalog: Catalog) -> None:
+    found = {t for t, _, _ in _targets("《中华人民共和国刑法》与《红楼梦》", catalog)}
+    assert found == {ids.instrument_id(CRIMINAL_LAW)}
+
+
 def test_case_and_word_boundaries(catalog: Catalog) -> None:
     assert _targets("Give us the criminal law of nations.", catalog) == []
     found = {t for t, _, _ in _targets("UNICEF and the UN met in the US.", catalog)}
