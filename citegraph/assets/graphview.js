@@ -154,11 +154,19 @@
     return groups;
   }
 
-  function visNode(n) {
+  function visNode(n, styles) {
     var v = { id: n.id, label: n.label, group: n.unresolved ? 'unresolved' : n.type,
       size: n.size };
     if (typeof n.x === 'number') { v.x = n.x; v.y = n.y; }
-    if (n.highlight) { v.borderWidth = 4; v.color = { border: '#000000' }; }
+    if (n.highlight) {
+      /* a node's own colour replaces its group's whole colour: give all of it */
+      var st = styles.nodes[n.type] || { color: '#999999' };
+      var fill = n.unresolved ? styles.unresolved : st.color;
+      v.borderWidth = 4;
+      v.color = { background: fill, border: '#000000',
+        highlight: { background: fill, border: '#000000' },
+        hover: { background: fill, border: '#000000' } };
+    }
     return v;
   }
 
@@ -181,7 +189,7 @@
       layout: { improvedLayout: false },
       physics: physics ? {
         enabled: true, solver: 'barnesHut',
-        barnesHut: { gravitationalConstant: -3000, springLength: 120, avoidOverlap: 0.2 },
+        barnesHut: { gravitationalConstant: -4000, springLength: 150, avoidOverlap: 0.3 },
         stabilization: { enabled: true, iterations: 200, fit: true }
       } : { enabled: false },
       edges: { smooth: physics ? { type: 'continuous' } : false, selectionWidth: 2,
@@ -225,7 +233,7 @@
     var newNodes = [];
     var newEdges = [];
     data.nodes.forEach(function (n) {
-      if (!self.nodeData[n.id]) { self.nodeData[n.id] = n; newNodes.push(visNode(n)); }
+      if (!self.nodeData[n.id]) { self.nodeData[n.id] = n; newNodes.push(visNode(n, styles)); }
     });
     data.edges.forEach(function (e) {
       if (!self.edgeData[e.id]) {
@@ -372,8 +380,9 @@
       var e = self.edgeData[edgeId];
       if (!e) { return; }
       var item = el('div', 'cg-rel');
-      var other = e.from === id ? '\u2192 ' + self.label(e.to) : '\u2190 ' + self.label(e.from);
-      item.appendChild(el('div', 'cg-rel-head', e.type + ' ' + other));
+      var head = e.from === id ? e.type + ' \u2192 ' + self.label(e.to)
+        : '\u2190 ' + e.type + ' ' + self.label(e.from);
+      item.appendChild(el('div', 'cg-rel-head', head));
       item.appendChild(quoteList(e));
       rels.appendChild(item);
     });
