@@ -56,14 +56,16 @@ def test_criminal_law_articles_and_inserted_numbers() -> None:
     assert art["number_raw"] == "第三百六十三条"
     assert by_number["286-1"]["number_raw"] == "第二百八十六条之一"
     assert by_number["120-3"]["number_raw"] == "第一百二十条之三"
-    start, end = art["span"]  # type: ignore[misc]
+    span = art["span"]
+    assert isinstance(span, list)
+    start, end = int(span[0]), int(span[1])
     text = (LEGAL / "cn-criminal-law.md").read_text(encoding="utf-8")
     assert text[start:end].startswith("第三百六十三条")
     assert "淫秽" in str(art["text"])
     assert ids.article_id(CRIMINAL_LAW_IRI, "art_286-1") in {n.id for n in doc.batch.nodes}
     # the last article stops before the annexes
     assert "## 附件" not in str(by_number["452"]["text"])
-    orders = [a["order"] for a in _articles(doc)]
+    orders = [int(str(a["order"])) for a in _articles(doc)]
     assert orders == sorted(orders)
 
 
