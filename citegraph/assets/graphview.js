@@ -190,7 +190,7 @@
       physics: physics ? {
         enabled: true, solver: 'barnesHut',
         barnesHut: { gravitationalConstant: -4000, springLength: 150, avoidOverlap: 0.3 },
-        stabilization: { enabled: true, iterations: 200, fit: true }
+        stabilization: { enabled: true, iterations: data.nodes.length > 100 ? 100 : 200, fit: true }
       } : { enabled: false },
       edges: { smooth: physics ? { type: 'continuous' } : false, selectionWidth: 2,
         arrows: { to: { enabled: physics, scaleFactor: 0.5 } } },
