@@ -88,7 +88,7 @@ def _arrow(direction: Direction) -> tuple[str, str]:
 def _union_by_label(branch: str, labels: Sequence[NodeType] = NODE_LABELS) -> str:
     """``CALL { branch(L1) UNION ALL branch(L2) ... }``; ``branch`` has a ``{label}`` slot."""
     parts = [branch.format(label=label(t)) for t in labels]
-    return "CALL {\n  " + "\n  UNION ALL\n  ".join(parts) + "\n}"
+    return "CALL () {\n  " + "\n  UNION ALL\n  ".join(parts) + "\n}"
 
 
 def bind_node(param: str = "id", var: str = "n") -> str:
@@ -131,11 +131,27 @@ def fulltext_index_statement() -> str:
 
 
 # -- writing ---------------------------------------------------------------------------------
-def lookup_types_query(ids: Sequence[str]) -> Statement:
-    """``(id, type, eid)`` of the existing nodes among ``ids`` (``eid`` is the elementId)."""
+def lookup_types_query(ids: Sequence[str],
+                       node_types: Sequence[NodeType] = NODE_LABELS) -> Statement:
+    """``(id, type, eid)`` of the existing nodes among ``ids`` with one of ``node_types``
+    (``eid`` is the elementId)."""
     query = _union_by_label("MATCH (n:{label}) WHERE n.id IN $ids "
-                            "RETURN n.id AS id, '{label}' AS type, elementId(n) AS eid")
+                            "RETURN n.id AS id, '{label}' AS type, elementId(n) AS eid",
+                            node_types)
     return f"{query}\nRETURN id, type, eid", {"ids": list(ids)}
+
+
+def type_hint(node_id: str) -> NodeType | None:
+    """The type an id's prefix names by convention (``work:…`` → Work), if any.
+
+    >>> type_hint("article:/akn/un/treaty/1989-11-20/crc#art_34"), type_hint("x")
+    (<NodeType.ARTICLE: 'Article'>, None)
+    """
+    prefix = node_id.split(":", 1)[0]
+    return _PREFIXES.get(prefix)
+
+
+_PREFIXES = {t.value.lower(): t for t in NodeType}
 
 
 def merge_nodes_query(node_type: NodeType, rows: Sequence[Mapping[str, Any]]) -> Statement:
@@ -191,7 +207,7 @@ def delete_document_relationships_query(document: str) -> Statement:
     """Delete the relationships whose provenance document is ``document``."""
     parts = [f"MATCH ()-[r:{rel_type(t)}]->() WHERE r.document = $document RETURN r"
              for t in REL_TYPES]
-    query = ("CALL {\n  " + "\n  UNION ALL\n  ".join(parts) + "\n}\n"
+    query = ("CALL () {\n  " + "\n  UNION ALL\n  ".join(parts) + "\n}\n"
              "DELETE r\nRETURN count(r) AS deleted")
     return query, {"document": document}
 
@@ -210,10 +226,12 @@ def delete_document_nodes_query(document: str) -> Statement:
     return query, {"document": document}
 
 
-def clear_query(batch_size: int = 10_000) -> Statement:
-    """Delete everything, in batches of ``batch_size`` (an auto-commit query)."""
-    return (f"MATCH (n) CALL (n) {{ DETACH DELETE n }} IN TRANSACTIONS OF {int(batch_size)} ROWS",
-            {})
+def clear_queries(batch_size: int = 5_000) -> list[Statement]:
+    """Delete everything: relationships, then nodes, ``batch_size`` per inner transaction
+    (auto-commit queries; small transactions keep within the server's memory limit)."""
+    size = int(batch_size)
+    return [(f"MATCH ()-[r]->() CALL (r) {{ DELETE r }} IN TRANSACTIONS OF {size} ROWS", {}),
+            (f"MATCH (n) CALL (n) {{ DETACH DELETE n }} IN TRANSACTIONS OF {size} ROWS", {})]
 
 
 # -- reading ---------------------------------------------------------------------------------
@@ -397,7 +415,7 @@ def counts_query() -> Statement:
                   "count(n) AS count" for t in NODE_LABELS]
     rel_parts = [f"MATCH ()-[r:{rel_type(t)}]->() RETURN 'rel' AS kind, '{rel_type(t)}' AS "
                  "name, count(r) AS count" for t in REL_TYPES]
-    query = ("CALL {\n  " + "\n  UNION ALL\n  ".join(node_parts + rel_parts) + "\n}\n"
+    query = ("CALL () {\n  " + "\n  UNION ALL\n  ".join(node_parts + rel_parts) + "\n}\n"
              "RETURN kind, name, count")
     return query, {}
 

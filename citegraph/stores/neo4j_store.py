@@ -254,11 +254,7 @@ class Neo4jStore(GraphStore):
         wanted = {n.id for n in batch.nodes}
         for rel in batch.relationships:
             wanted.update((rel.source, rel.target))
-        existing: dict[str, tuple[NodeType, str]] = {}
-        for chunk in _chunks(sorted(wanted)):
-            query, params = cypher.lookup_types_query(chunk)
-            for rec in tx.run(query, params):
-                existing[rec["id"]] = (NodeType(rec["type"]), rec["eid"])
+        existing = self._lookup(tx, wanted)
         incoming: dict[str, NodeType] = {}
         for node in batch.nodes:
             known = incoming.get(node.id) or existing.get(node.id, (None, ""))[0]
@@ -272,6 +268,33 @@ class Neo4jStore(GraphStore):
                     raise ModelError(f"relationship {rel.type} refers to unknown node {end!r}",
                                      place=batch.document)
         return existing
+
+    @staticmethod
+    def _lookup(tx: neo4j.ManagedTransaction,
+                ids: Collection[str]) -> dict[str, tuple[NodeType, str]]:
+        """Type and elementId of the existing nodes among ``ids``.
+
+        Ids following the ``type:`` prefix convention are first sought under that one label
+        (one index seek each); the rest, and those not found there, under every label.
+        """
+        by_hint: dict[NodeType | None, list[str]] = defaultdict(list)
+        for node_id in sorted(ids):
+            by_hint[cypher.type_hint(node_id)].append(node_id)
+        found: dict[str, tuple[NodeType, str]] = {}
+
+        def seek(chunk: Sequence[str], types: Sequence[NodeType]) -> None:
+            query, params = cypher.lookup_types_query(chunk, types)
+            for rec in tx.run(query, params):
+                found[rec["id"]] = (NodeType(rec["type"]), rec["eid"])
+
+        for hint, group in by_hint.items():
+            if hint is not None:
+                for chunk in _chunks(group):
+                    seek(chunk, [hint])
+        rest = [i for i in sorted(ids) if i not in found]
+        for chunk in _chunks(rest):
+            seek(chunk, [t for t in cypher.NODE_LABELS])
+        return found
 
     @staticmethod
     def _merge_nodes(tx: neo4j.ManagedTransaction, nodes: Sequence[Node]) -> dict[str, str]:
@@ -315,9 +338,9 @@ class Neo4jStore(GraphStore):
 
     def clear(self) -> None:
         self._ensure_schema()
-        query, params = cypher.clear_query()
         with self._errors(), self._session(neo4j.WRITE_ACCESS) as session:
-            session.run(query, params).consume()
+            for query, params in cypher.clear_queries():
+                session.run(query, params).consume()
 
     # -- reading -------------------------------------------------------------------------
     def find_node(self, node_id: str) -> Node | None:
