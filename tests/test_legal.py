@@ -6,6 +6,8 @@ import doctest
 from collections import Counter
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from legal_corpus import CRC_IRI, CRIMINAL_LAW_IRI, LEGAL, OPSC_IRI, resolve
 
 import ingest.legal
@@ -219,3 +221,38 @@ def test_bad_iris_from_caller_or_resolver() -> None:
     # "the Optional Protocol" names no instrument by itself: counted, not guessed
     assert doc.summary["unresolved_references"] == 1
     assert not [n for n in doc.batch.nodes if n.props.get("status") == "unresolved"]
+
+
+_EN_BODY = st.text(alphabet="abcdefghij ,.;\n", min_size=1, max_size=80)
+_CN_BODY = st.text(alphabet="法人条款项之的。，\n", min_size=1, max_size=40)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(_EN_BODY, min_size=1, max_size=12), st.booleans())
+def test_english_statutes_round_trip(bodies: list[str], markdown: bool) -> None:
+    prefix = "### " if markdown else ""
+    text = "Title\n\n" + "".join(f"{prefix}Article {i}\n\n{body}\n\n"
+                                 for i, body in enumerate(bodies, start=1))
+    doc = parse_legal_text(text, file="p.md")
+    arts = _articles(doc)
+    assert [a["number"] for a in arts] == [str(i) for i in range(1, len(bodies) + 1)]
+    for art, body in zip(arts, bodies, strict=True):
+        assert str(art["text"]) == body.strip()
+    for s in doc.sentences:
+        assert text[s.start:s.end] == s.text
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(_CN_BODY, min_size=1, max_size=12))
+def test_chinese_statutes_round_trip(bodies: list[str]) -> None:
+    from ingest.numerals import chinese_to_int
+
+    digits = "零一二三四五六七八九十"
+    names = [digits[i] if i <= 10 else "十" + digits[i - 10] for i in range(1, 13)]
+    assert [chinese_to_int(n) for n in names] == list(range(1, 13))
+    text = "# 某法\n\n" + "".join(f"第{names[i]}条 {body}\n\n" for i, body in enumerate(bodies))
+    doc = parse_legal_text(text, file="p.md")
+    arts = _articles(doc)
+    assert [a["number"] for a in arts] == [str(i) for i in range(1, len(bodies) + 1)]
+    for art, body in zip(arts, bodies, strict=True):
+        assert str(art["text"]) == body.strip()
