@@ -106,13 +106,18 @@ async def require_token(
     settings: SettingsDep,
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
 ) -> None:
-    """Writes need the configured bearer token; with none configured they are disabled."""
+    """Writes need the configured bearer token; with none configured they are disabled.
+
+    No credentials: 401 (with ``WWW-Authenticate``); credentials while writes are disabled:
+    403; a wrong token: 401. The comparison takes constant time.
+    """
     expected = settings.token.get_secret_value() if settings.token is not None else ""
+    if credentials is None:
+        why = "" if expected else " (and writes are disabled: no CITEGRAPH_TOKEN is configured)"
+        raise HTTPException(401, "a bearer token is required" + why,
+                            headers={"WWW-Authenticate": "Bearer"})
     if not expected:
         raise HTTPException(403, "writes disabled: no CITEGRAPH_TOKEN is configured")
-    if credentials is None:
-        raise HTTPException(401, "a bearer token is required",
-                            headers={"WWW-Authenticate": "Bearer"})
     if not hmac.compare_digest(credentials.credentials.encode(), expected.encode()):
         raise HTTPException(401, "wrong bearer token", headers={"WWW-Authenticate": "Bearer"})
 

@@ -34,7 +34,6 @@ from graph_fixture import (
     S1,
     S2,
     S21,
-    S3,
     SMITH,
     UNRESOLVED,
     fixture_batch,
@@ -42,6 +41,7 @@ from graph_fixture import (
 from pydantic import BaseModel
 
 from api import schemas
+from api.pagination import encode_offset_cursor
 from api.app import create_app
 from citegraph.settings import Settings
 from citegraph.stores.base import GraphStore
@@ -167,7 +167,9 @@ def test_list_nodes_bad_parameters_name_the_field(client: TestClient) -> None:
     body = error(client.get("/nodes", params={"year_min": 2000, "year_max": 1990}), 422)
     assert body["detail"][0]["field"] == "year_min"
     body = error(client.get("/nodes", params={"prop": "novalue"}), 422)
-    assert body["detail"][0]["field"] == "prop"
+    assert body["detail"][0]["field"] == "prop.0"  # the first value of the list ``prop``
+    body = error(client.get("/nodes", params={"cursor": encode_offset_cursor(3)}), 422)
+    assert body["detail"][0]["field"] == "cursor"
 
 
 def test_neighbours_depth_direction_and_filters(client: TestClient) -> None:

@@ -12,7 +12,7 @@ from starlette.responses import Response
 from api.deps import SettingsDep, StoreDep, call_with_timeout
 from api.errors import error_responses
 from api.pagination import decode_offset_cursor, page
-from api.routes.nodes import NodeTypes
+from api.routes.nodes import CursorParam, NodeTypes
 from api.schemas import JSONBytes, MatrixOut, PairPage, RankingPage, node_json
 from citegraph import analytics
 from citegraph.model import NodeType
@@ -20,7 +20,7 @@ from citegraph.stores.base import MAX_RESULT_NODES, GraphStore
 
 router = APIRouter(prefix="/analytics", tags=["analytics"])
 
-Cursor = Annotated[str | None, Query(max_length=100)]
+Cursor = CursorParam
 Limit = Annotated[int, Query(ge=1, le=MAX_RESULT_NODES)]
 MinWeight = Annotated[int, Query(ge=1, le=1_000_000, description="Smallest weight kept")]
 ERRORS = error_responses(422, 503, 504)

@@ -12,7 +12,6 @@ from pydantic import BaseModel
 from api.deps import SettingsDep, StoreDep, call_with_timeout
 from api.errors import error_responses
 from api.routes.nodes import RelTypes, invalid
-from api.schemas import JSONBytes
 from citegraph import export
 from citegraph.model import Node, Relationship
 from citegraph.stores.base import MAX_DEPTH, Direction, GraphStore
@@ -70,7 +69,6 @@ def _prepare(store: GraphStore, fmt: str, ids: list[str] | None, ego: str | None
 
 @router.get(
     "/export",
-    response_class=JSONBytes,
     response_model=ExportGraph,
     responses={200: {"content": {"application/graphml+xml": {"schema": {"type": "string"}},
                                  "application/gexf+xml": {"schema": {"type": "string"}}},

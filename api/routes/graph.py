@@ -10,7 +10,7 @@ from starlette.responses import Response
 from api.deps import SettingsDep, StoreDep, call, call_with_timeout
 from api.errors import error_responses
 from api.pagination import decode_offset_cursor, encode_offset_cursor
-from api.routes.nodes import NodeId, NodeTypes, RelTypes
+from api.routes.nodes import CursorParam, NodeId, NodeTypes, RelTypes
 from api.schemas import (
     InfluenceOut,
     JSONBytes,
@@ -55,7 +55,7 @@ async def search(
     store: StoreDep, settings: SettingsDep,
     q: Annotated[str, Query(min_length=1, max_length=500, description="Words to look for")],
     node_type: NodeTypes = None,
-    cursor: Annotated[str | None, Query(max_length=100)] = None,
+    cursor: CursorParam = None,
     limit: Annotated[int, Query(ge=1, le=MAX_RESULT_NODES)] = 20,
 ) -> Response:
     """Nodes whose label, names or aliases contain every word of ``q``, best first."""

@@ -10,6 +10,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Path, Query
 from fastapi.exceptions import RequestValidationError
+from pydantic import StringConstraints
 from starlette.responses import Response
 
 from api.deps import SettingsDep, StoreDep, call
@@ -38,6 +39,9 @@ SCAN_PAGE = 500
 NodeId = Annotated[str, Query(min_length=1, max_length=2048, description="Node id")]
 Limit = Annotated[int, Query(ge=1, le=MAX_RESULT_NODES,
                              description="Page size (capped by the server's max_results)")]
+PropFilter = Annotated[str, StringConstraints(pattern=r"^[^:]+:", max_length=500)]
+CursorParam = Annotated[str | None, Query(max_length=4200, pattern=r"^[A-Za-z0-9_-]+$",
+                                          description="`next_cursor` of the previous page")]
 NodeTypes = Annotated[list[NodeType] | None, Query(description="Keep only these node types")]
 RelTypes = Annotated[list[RelType] | None,
                      Query(description="Follow only these relationship types")]
@@ -94,10 +98,10 @@ async def list_nodes(
                                         description="`status`, e.g. unresolved")] = None,
     year_min: Annotated[int | None, Query(ge=0, le=9999, description="Earliest year")] = None,
     year_max: Annotated[int | None, Query(ge=0, le=9999, description="Latest year")] = None,
-    prop: Annotated[list[str] | None, Query(
+    prop: Annotated[list[PropFilter] | None, Query(
         max_length=20, description="More equality filters as `name:value` (string values)",
     )] = None,
-    cursor: Annotated[str | None, Query(max_length=4200)] = None,
+    cursor: CursorParam = None,
     limit: Limit = 100,
 ) -> Response:
     """Nodes sorted by id, filtered by type and properties, one page at a time."""
