@@ -41,8 +41,8 @@ from graph_fixture import (
 from pydantic import BaseModel
 
 from api import schemas
-from api.pagination import encode_offset_cursor
 from api.app import create_app
+from api.pagination import encode_offset_cursor
 from citegraph.settings import Settings
 from citegraph.stores.base import GraphStore
 
