@@ -395,12 +395,13 @@ class Neo4jStore(GraphStore):
         for _ in range(depth):
             if not frontier:
                 break
+            order = {n: i for i, n in enumerate(frontier)}
             query, params = cypher.expand_query([seen[n] for n in frontier], direction,
                                                 rel_types)
             steps = sorted(((r["here"], r["other"], r["source"], r["type"], r["target"],
                              r["key"], r["other_eid"], r["rid"])
                             for r in tx.run(query, params)),
-                           key=lambda s: (frontier.index(s[0]), s[2:6]))
+                           key=lambda s: (order[s[0]], s[2:6]))
             nxt: list[str] = []
             for _here, other, source, rtype, target, key, other_eid, rid in steps:
                 if other not in seen:
@@ -511,13 +512,17 @@ class Neo4jStore(GraphStore):
 
     def subgraph(self, node_ids: Collection[str]) -> Subgraph:
         ids = sorted(set(node_ids))
-        nodes = [node_from_record(r["type"], r["props"])
-                 for r in self._run_read(cypher.find_nodes_query(ids))]
-        rels = self._run_read(cypher.subgraph_relationships_query(ids))
-        found = sorted(nodes, key=lambda n: n.id)
-        return Subgraph(tuple(found), tuple(sorted(
-            (rel_from_record(r["source"], r["type"], r["target"], r["props"]) for r in rels),
-            key=lambda r: r.identity)))
+        return self._read(lambda tx: self._subgraph(tx, ids))
+
+    @staticmethod
+    def _subgraph(tx: neo4j.ManagedTransaction, ids: Sequence[str]) -> Subgraph:
+        query, params = cypher.find_nodes_query(ids)
+        nodes = sorted((node_from_record(r["type"], r["props"]) for r in tx.run(query, params)),
+                       key=lambda n: n.id)
+        query, params = cypher.subgraph_relationships_query(ids)
+        rels = sorted((rel_from_record(r["source"], r["type"], r["target"], r["props"])
+                       for r in tx.run(query, params)), key=lambda r: r.identity)
+        return Subgraph(tuple(nodes), tuple(rels))
 
     def list_nodes(self, *, node_type: NodeType | None = None,
                    filters: Mapping[str, PropValue] | None = None, after: str | None = None,
