@@ -14,15 +14,21 @@ from __future__ import annotations
 
 import gc
 import sys
+import tempfile
 import tracemalloc
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
+from pathlib import Path
 from typing import Any
 
 import networkx as nx
 
 from benchmarks.common import (
+    Neo4jHandle,
     Result,
-    neo4j_driver,
+    Stopwatch,
+    cpu,
+    gc_paused,
+    neo4j_server,
     now,
     parser,
     report,
@@ -30,7 +36,8 @@ from benchmarks.common import (
     sizes_of,
 )
 from benchmarks.synth import SynthSpec, graph_batches, spec_for
-from citegraph.model import GraphBatch, Relationship
+from citegraph.model import GraphBatch, Node, Relationship
+from citegraph.stores.base import GraphStore
 from citegraph.stores.embedded import EmbeddedStore
 
 EMBEDDED_RATE = 200_000
@@ -44,13 +51,13 @@ def rel_count(batches: Iterable[GraphBatch]) -> int:
 
 
 # -- embedded and networkx -------------------------------------------------------------------
-def load_embedded(batches: Sequence[GraphBatch]) -> tuple[float, EmbeddedStore]:
-    """Seconds to write every batch into a fresh in-memory embedded store."""
+def load_embedded(batches: Sequence[GraphBatch]) -> tuple[Stopwatch, EmbeddedStore]:
+    """Time to write every batch into a fresh in-memory embedded store."""
     store = EmbeddedStore()
-    start = now()
-    for batch in batches:
-        store.write(batch)
-    return now() - start, store
+    with Stopwatch() as sw:
+        for batch in batches:
+            store.write(batch)
+    return sw, store
 
 
 def _edge_args(rel: Relationship) -> tuple[str, str, str, dict[str, Any]]:
@@ -60,21 +67,32 @@ def _edge_args(rel: Relationship) -> tuple[str, str, str, dict[str, Any]]:
              "method": p.method, "confidence": p.confidence})
 
 
+def open_saved(store: EmbeddedStore) -> tuple[Stopwatch, int]:
+    """Time to open (parse and index) the store's persisted file; and its size."""
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "store.json"
+        path.write_bytes(store.snapshot_bytes())
+        with Stopwatch() as sw:
+            reopened = EmbeddedStore(path)
+        assert reopened.counts() == store.counts(), "the saved store differs"
+        return sw, path.stat().st_size
+
+
 def networkx_rows(batches: Iterable[GraphBatch]) -> list[tuple[str, str, str, dict[str, Any]]]:
     """The (source, target, key, six attributes) rows the networkx baseline adds."""
     return [_edge_args(r) for b in batches for r in b.relationships]
 
 
-def load_networkx(rows: Sequence[tuple[str, str, str, dict[str, Any]]]) -> float:
-    """Seconds for plain ``MultiDiGraph.add_edge(u, v, key, **six attributes)`` per row."""
+def load_networkx(rows: Sequence[tuple[str, str, str, dict[str, Any]]]) -> Stopwatch:
+    """Time of plain ``MultiDiGraph.add_edge(u, v, key, **six attributes)`` per row."""
     graph: nx.MultiDiGraph = nx.MultiDiGraph()
     add = graph.add_edge
-    start = now()
-    for u, v, key, attrs in rows:
-        add(u, v, key, document=attrs["document"], locator=attrs["locator"],
-            span=attrs["span"], quote=attrs["quote"], method=attrs["method"],
-            confidence=attrs["confidence"])
-    return now() - start
+    with Stopwatch() as sw:
+        for u, v, key, attrs in rows:
+            add(u, v, key, document=attrs["document"], locator=attrs["locator"],
+                span=attrs["span"], quote=attrs["quote"], method=attrs["method"],
+                confidence=attrs["confidence"])
+    return sw
 
 
 def retained_bytes(spec: SynthSpec, *, networkx_only: bool) -> tuple[int, int, int]:
@@ -110,23 +128,34 @@ def embedded_results(size: int, seed: int, *, memory: bool) -> tuple[list[Result
     spec = spec_for(size, seed=seed)
     batches = list(graph_batches(spec))
     rels = rel_count(batches)
-    seconds, store = load_embedded(batches)
+    sw, store = load_embedded(batches)
     assert store.counts().total_relationships == rels, "embedded store lost relationships"
+    file_sw, file_bytes = open_saved(store)
+    del store
+    gc.collect()
+    with gc_paused():
+        paused_sw, store = load_embedded(batches)
     del store
     gc.collect()
     rows = networkx_rows(batches)
     del batches
-    nx_seconds = load_networkx(rows)
+    nx_sw = load_networkx(rows)
     del rows
     gc.collect()
-    rate, nx_rate = rels / seconds, rels / nx_seconds
+    rate, nx_rate = rels / sw.wall, rels / nx_sw.wall
     out = [
         Result("load embedded", "relationships/s (write, one batch per paper)", rate, "rel/s",
-               f">= {EMBEDDED_RATE:,}", rate >= EMBEDDED_RATE, rels),
+               f">= {EMBEDDED_RATE:,}", rate >= EMBEDDED_RATE, rels, cpu=rels / sw.cpu),
         Result("load embedded", "networkx add_edge, six attributes, same data", nx_rate,
-               "rel/s", "baseline", None, rels),
+               "rel/s", "baseline", None, rels, cpu=rels / nx_sw.cpu),
         Result("load embedded", "rate ratio embedded / networkx", rate / nx_rate, "x",
-               "report", None, rels),
+               "report", None, rels, cpu=nx_sw.cpu / sw.cpu),
+        Result("load embedded", "relationships/s, same writes with the cyclic GC paused "
+               "(diagnostic)", rels / paused_sw.wall, "rel/s", "report", None, rels,
+               cpu=rels / paused_sw.cpu),
+        Result("load embedded", "relationships/s opening the saved store file", rels /
+               file_sw.wall, "rel/s", "report", None, rels, f"{file_bytes / 1e6:.0f} MB file",
+               cpu=rels / file_sw.cpu),
     ]
     if memory:
         kept, peak, n = retained_bytes(spec, networkx_only=False)
@@ -138,72 +167,131 @@ def embedded_results(size: int, seed: int, *, memory: bool) -> tuple[list[Result
             Result("load embedded", "networkx retained memory per edge, same data",
                    nx_kept / n, "B/rel", "baseline", None, n, f"peak {nx_peak / n:.0f} B/rel"),
         ]
-    return out, seconds
+    return out, sw.cpu
 
 
 # -- Neo4j -----------------------------------------------------------------------------------
+_LABEL_OF_PREFIX = {"work": "Work", "section": "Section", "instrument": "Instrument",
+                    "article": "Article", "concept": "Concept", "jurisdiction": "Jurisdiction"}
+
+#: The straightforward way: one auto-commit query per relationship, endpoints found through
+#: the same labelled uniqueness indexes the batched loader uses.
 PER_ROW_MERGE = (
-    "MERGE (a {id: $source}) MERGE (b {id: $target}) "
-    "MERGE (a)-[r:`%s` {key: $key}]->(b) "
-    "SET r.document = $document, r.locator = $locator, r.span = $span, r.quote = $quote, "
-    "r.method = $method, r.confidence = $confidence"
+    "MATCH (a:`{source}` {{id: $source}}) MATCH (b:`{target}` {{id: $target}}) "
+    "MERGE (a)-[r:`{type}` {{key: $key}}]->(b) SET r = $props"
 )
 
 
-def _neo4j_store(driver: Any, database: str) -> Any:
-    from citegraph.stores.neo4j_store import Neo4jStore
-
-    return Neo4jStore(driver, database)
+def _label_of(node_id: str) -> str:
+    return _LABEL_OF_PREFIX[node_id.split(":", 1)[0]]
 
 
-def load_neo4j_batched(store: Any, batches: Sequence[GraphBatch]) -> float:
-    store.clear()
-    start = now()
+def coalesce(batches: Iterable[GraphBatch], rels_per_batch: int) -> list[GraphBatch]:
+    """Consecutive batches merged until each holds about ``rels_per_batch`` relationships
+    (every relationship keeps its own provenance document)."""
+    out: list[GraphBatch] = []
+    nodes: list[Node] = []
+    rels: list[Relationship] = []
+    for batch in batches:
+        nodes.extend(batch.nodes)
+        rels.extend(batch.relationships)
+        if len(rels) >= rels_per_batch:
+            out.append(GraphBatch.of(f"bulk-{len(out)}", nodes, rels))
+            nodes, rels = [], []
+    if nodes or rels:
+        out.append(GraphBatch.of(f"bulk-{len(out)}", nodes, rels))
+    return out
+
+
+def write_all(store: GraphStore, batches: Sequence[GraphBatch],
+              handle: Neo4jHandle) -> tuple[float, float | None]:
+    """(wall-clock seconds, CPU seconds of client and server together, when known)."""
+    server0, client0, start = handle.server_cpu(), cpu(), now()
     for batch in batches:
         store.write(batch)
-    return now() - start
+    wall, server1 = now() - start, handle.server_cpu()
+    if server0 is None or server1 is None:
+        return wall, None
+    return wall, server1 - server0 + cpu() - client0
 
 
-def load_neo4j_per_row(driver: Any, database: str, rels: Sequence[Relationship]) -> float:
-    """One auto-commit ``MERGE`` query per relationship (endpoints matched by id)."""
-    start = now()
-    with driver.session(database=database) as session:
+def load_neo4j_per_row(handle: Neo4jHandle,
+                       rels: Sequence[Relationship]) -> tuple[float, float | None]:
+    """(wall, client + server CPU) seconds for one auto-commit ``MERGE`` per relationship."""
+    from citegraph.stores.neo4j_store import rel_row
+
+    server0, client0, start = handle.server_cpu(), cpu(), now()
+    with handle.driver.session(database=handle.database) as session:
         for rel in rels:
-            p = rel.provenance
-            session.run(PER_ROW_MERGE % rel.type.value,  # type: ignore[arg-type]
-                        source=rel.source, target=rel.target, key=rel.key,
-                        document=p.document, locator=p.locator,
-                        span=list(p.span) if p.span else None, quote=p.quote,
-                        method=p.method, confidence=p.confidence).consume()
-    return now() - start
+            query = PER_ROW_MERGE.format(source=_label_of(rel.source),
+                                         target=_label_of(rel.target), type=rel.type.value)
+            row = rel_row(rel)
+            session.run(query, source=rel.source, target=rel.target, key=rel.key,
+                        props=row["props"]).consume()
+    wall, server1 = now() - start, handle.server_cpu()
+    if server0 is None or server1 is None:
+        return wall, None
+    return wall, server1 - server0 + cpu() - client0
 
 
-def neo4j_results(size: int, seed: int, sample: int) -> list[Result]:
-    with neo4j_driver() as handle:
+def _delete_documents(handle: Neo4jHandle, documents: Collection[str]) -> None:
+    with handle.driver.session(database=handle.database) as session:
+        session.run("MATCH ()-[r]->() WHERE r.document IN $docs DELETE r",
+                    docs=sorted(documents)).consume()
+
+
+def _per_s(count: int, seconds: float | None) -> float | None:
+    return None if seconds is None else count / seconds
+
+
+def neo4j_results(size: int, seed: int, sample: int, bulk: int) -> list[Result]:
+    """Batched loads (coalesced batches, and one batch per paper) and one MERGE per row."""
+    with neo4j_server() as handle:
         if handle is None:
             return [Result("load Neo4j", "skipped: no Neo4j server", float("nan"), "", "")]
-        driver, database = handle
-        store = _neo4j_store(driver, database)
+        from citegraph.stores.neo4j_store import Neo4jStore
+
+        store = Neo4jStore(handle.driver, handle.database)
+        store.clear()
         batches = list(graph_batches(spec_for(size, seed=seed)))
         rels = rel_count(batches)
-        seconds = load_neo4j_batched(store, batches)
-        rate = rels / seconds
-        # Per-row: the last relationships of the corpus (endpoints exist, so the MERGE
-        # matches nodes by id as the batched loader does), after deleting them.
-        tail = [r for b in batches[-max(1, sample // 100):] for r in b.relationships][-sample:]
-        with driver.session(database=database) as session:
-            session.run("MATCH ()-[r]->() WHERE r.document IN $docs DELETE r",
-                        docs=list({r.provenance.document for r in tail})).consume()
-        row_seconds = load_neo4j_per_row(driver, database, tail)
-        row_rate = len(tail) / row_seconds
+        wall, on_cpu = write_all(store, coalesce(batches, bulk), handle)
+        assert store.counts().total_relationships == rels, "Neo4j lost relationships"
+        rate, rate_cpu = rels / wall, _per_s(rels, on_cpu)
+        print(f"neo4j batched: {rels:,} rels in {wall:.1f} s", file=sys.stderr)
+        # The last papers: delete their relationships, write them back one query per
+        # relationship, delete again, write them back one store batch per paper.
+        tail: list[GraphBatch] = []
+        while sum(len(b.relationships) for b in tail) < sample:
+            tail.insert(0, batches[-1 - len(tail)])
+        tail_rels = [r for b in tail for r in b.relationships]
+        documents = {b.document for b in tail}
+        _delete_documents(handle, documents)
+        row_wall, row_cpu = load_neo4j_per_row(handle, tail_rels)
+        row_rate, row_rate_cpu = len(tail_rels) / row_wall, _per_s(len(tail_rels), row_cpu)
+        _delete_documents(handle, documents)
+        paper_wall, paper_cpu = write_all(store, tail, handle)
+        paper_rate = len(tail_rels) / paper_wall
+        assert store.counts().total_relationships == rels, "Neo4j lost relationships"
+        cpu_note = "; CPU time is client + server process CPU"
         return [
-            Result("load Neo4j", "relationships/s, batched loader", rate, "rel/s",
-                   f">= {NEO4J_RATE:,}", rate >= NEO4J_RATE, rels),
-            Result("load Neo4j", "relationships/s, one MERGE per row", row_rate, "rel/s",
-                   "baseline", None, len(tail),
-                   f"sample of {len(tail):,} rels, rate extrapolated"),
+            Result("load Neo4j", f"relationships/s, batched loader ({bulk:,}-rel batches)",
+                   rate, "rel/s", f">= {NEO4J_RATE:,}", rate >= NEO4J_RATE, rels,
+                   cpu_note.lstrip("; "), cpu=rate_cpu),
+            Result("load Neo4j", "relationships/s, batched loader, one batch per paper",
+                   paper_rate, "rel/s", "report", None, len(tail_rels),
+                   f"last {len(tail)} papers re-written", cpu=_per_s(len(tail_rels),
+                                                                    paper_cpu)),
+            Result("load Neo4j", "relationships/s, one MERGE query per row", row_rate,
+                   "rel/s", "baseline", None, len(tail_rels),
+                   f"sample of the last {len(tail_rels):,} rels; rate extrapolated",
+                   cpu=row_rate_cpu),
             Result("load Neo4j", "ratio batched / per-row", rate / row_rate, "x",
-                   f">= {NEO4J_RATIO}", rate / row_rate >= NEO4J_RATIO, rels),
+                   f">= {NEO4J_RATIO}", rate / row_rate >= NEO4J_RATIO, rels,
+                   cpu=None if rate_cpu is None or row_rate_cpu is None
+                   else rate_cpu / row_rate_cpu),
+            Result("load Neo4j", "ratio one batch per paper / per-row", paper_rate / row_rate,
+                   "x", "report", None, len(tail_rels)),
         ]
 
 
@@ -212,6 +300,8 @@ def main(argv: Sequence[str] | None = None) -> list[Result]:
     p.add_argument("--no-neo4j", action="store_true")
     p.add_argument("--no-memory", action="store_true")
     p.add_argument("--per-row-sample", type=int, default=3000)
+    p.add_argument("--bulk", type=int, default=20_000,
+                   help="relationships per coalesced Neo4j batch")
     p.add_argument("--neo4j-size", type=int, default=None,
                    help="size of the Neo4j comparison (default: the largest size)")
     args = p.parse_args(argv)
@@ -224,10 +314,10 @@ def main(argv: Sequence[str] | None = None) -> list[Result]:
         results += rows
         seconds.append(secs)
         print(f"embedded {size:,}: {secs:.2f} s", file=sys.stderr)
-    results.append(scaling_results("load embedded", "write time", sizes, seconds))
+    results.append(scaling_results("load embedded", "write CPU time", sizes, seconds))
     if not args.no_neo4j:
         results += neo4j_results(args.neo4j_size or max(sizes), args.seed,
-                                 min(args.per_row_sample, max(sizes)))
+                                 min(args.per_row_sample, max(sizes) // 2), args.bulk)
     report("bench_load", results, save=not args.no_save)
     return results
 

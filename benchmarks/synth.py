@@ -41,7 +41,8 @@ _ONSETS = ("b", "c", "d", "f", "g", "h", "k", "l", "m", "n", "p", "r", "s", "t",
 _NUCLEI = ("a", "e", "i", "o", "u", "ai", "ea", "io", "ou")
 _CODAS = ("", "", "n", "r", "s", "l", "m", "nd", "st", "x")
 #: LaTeX accent commands used in generated BibTeX names, and the letters they decorate.
-_LATEX_ACCENTS = ('\\"o', "\\'e", "\\`a", "\\~n", "\\c{c}", "\\v{s}", '\\"u', "\\^i")
+_LATEX_ACCENTS = {'\\"o': "ö", "\\'e": "é", "\\`a": "à", "\\~n": "ñ", "\\c{c}": "ç",
+                  "\\v{s}": "š", '\\"u': "ü", "\\^i": "î"}
 
 
 def _make_words(count: int, seed: int = 20261125) -> tuple[str, ...]:
@@ -335,45 +336,98 @@ def _wrap(text: str, width: int = 96) -> str:
     return "\n".join(lines)
 
 
+@dataclass(frozen=True, slots=True)
+class BibRecord:
+    """One generated reference, rendered both as BibTeX and as a reference-list line.
+
+    ``authors`` are (surname, given names) pairs whose surnames may hold a LaTeX accent
+    (``{\\"o}``); :func:`plain` gives the decoded form.
+    """
+
+    key: str
+    kind: str
+    authors: tuple[tuple[str, str], ...]
+    title: str
+    year: int
+    venue: str
+    volume: int
+    first_page: int
+    last_page: int
+    doi: str | None
+
+
+def plain(latex: str) -> str:
+    r"""The text a reader sees for a generated LaTeX value (accents, ``\&``, braces).
+
+    >>> plain('M{\\"o}ller \\& {Co}')
+    'Möller & Co'
+    """
+    for accent, char in _LATEX_ACCENTS.items():
+        latex = latex.replace("{" + accent + "}", char)
+    return latex.replace("\\&", "&").replace("{", "").replace("}", "")
+
+
 def _latexify(name: str, rng: random.Random) -> str:
     """Put a LaTeX accent into a generated name now and then."""
     if rng.random() < 0.35 and len(name) > 3:
         pos = rng.randrange(1, len(name) - 1)
-        accent = rng.choice(_LATEX_ACCENTS)
+        accent = rng.choice(list(_LATEX_ACCENTS))
         return f"{name[:pos]}{{{accent}}}{name[pos + 1:]}"
     return name
 
 
-def bibtex_entry(key: str, rng: random.Random) -> str:
-    """One BibTeX entry with several authors, LaTeX escapes and braces in the title."""
+def bib_record(key: str, rng: random.Random) -> BibRecord:
     kind = rng.choice(("article", "article", "book", "inproceedings", "incollection"))
-    authors = " and ".join(
-        f"{_latexify(rng.choice(SURNAMES), rng)}, {rng.choice(SURNAMES)}"
-        + (f" {rng.choice(SURNAMES)[0]}." if rng.random() < 0.4 else "")
+    authors = tuple(
+        (_latexify(rng.choice(SURNAMES), rng),
+         rng.choice(SURNAMES) + (f" {rng.choice(SURNAMES)[0]}." if rng.random() < 0.4 else ""))
         for _ in range(rng.randint(1, 4)))
-    title = _title(rng, 4, 10)
-    words = title.split(" ")
+    words = _title(rng, 4, 10).split(" ")
     words[0] = "{" + words[0] + "}"
-    fields = [f"  author = {{{authors}}}", f"  title = {{{' '.join(words)}}}",
-              f"  year = {{{1960 + rng.randrange(65)}}}"]
-    venue = _title(rng, 2, 4).title().replace(" ", " \\& ", 1)
-    if kind == "article":
-        fields += [f"  journal = {{{venue}}}", f"  volume = {{{rng.randint(1, 80)}}}",
-                   f"  pages = {{{(p := rng.randint(1, 900))}--{p + rng.randint(5, 40)}}}"]
-    elif kind == "book":
-        fields += [f"  publisher = {{{venue} Press}}", f"  address = {{{rng.choice(SURNAMES)}}}"]
+    first = rng.randint(1, 900)
+    return BibRecord(key, kind, authors, " ".join(words), 1960 + rng.randrange(65),
+                     _title(rng, 2, 4).title().replace(" ", " \\& ", 1), rng.randint(1, 80),
+                     first, first + rng.randint(5, 40),
+                     f"10.5555/synth.{key}" if rng.random() < 0.5 else None)
+
+
+def render_bibtex(rec: BibRecord) -> str:
+    """The record as a BibTeX entry (several authors, LaTeX escapes, braces in the title)."""
+    authors = " and ".join(f"{surname}, {given}" for surname, given in rec.authors)
+    fields = [f"  author = {{{authors}}}", f"  title = {{{rec.title}}}",
+              f"  year = {{{rec.year}}}"]
+    if rec.kind == "article":
+        fields += [f"  journal = {{{rec.venue}}}", f"  volume = {{{rec.volume}}}",
+                   f"  pages = {{{rec.first_page}--{rec.last_page}}}"]
+    elif rec.kind == "book":
+        fields += [f"  publisher = {{{rec.venue} Press}}"]
     else:
-        fields += [f"  booktitle = {{Proceedings of the {venue}}}",
-                   f"  editor = {{{rng.choice(SURNAMES)}, {rng.choice(SURNAMES)}}}"]
-    if rng.random() < 0.5:
-        fields.append(f"  doi = {{10.5555/synth.{key}}}")
-    return f"@{kind}{{{key},\n" + ",\n".join(fields) + "\n}\n"
+        fields += [f"  booktitle = {{Proceedings of the {rec.venue}}}",
+                   f"  pages = {{{rec.first_page}--{rec.last_page}}}"]
+    if rec.doi:
+        fields.append(f"  doi = {{{rec.doi}}}")
+    return f"@{rec.kind}{{{rec.key},\n" + ",\n".join(fields) + "\n}\n"
+
+
+def render_reference(number: int, rec: BibRecord) -> str:
+    """The record as a numbered reference-list line, as a paper's PDF would print it."""
+    authors = ", ".join(f"{plain(surname)}, {given[0]}." for surname, given in rec.authors)
+    venue = plain(rec.venue)
+    where = (f"{venue}, {rec.volume}, {rec.first_page}-{rec.last_page}" if rec.kind == "article"
+             else f"{venue} Press" if rec.kind == "book"
+             else f"In Proceedings of the {venue}, {rec.first_page}-{rec.last_page}")
+    doi = f" https://doi.org/{rec.doi}" if rec.doi else ""
+    return f"[{number}] {authors} ({rec.year}). {plain(rec.title)}. {where}.{doi}"
+
+
+def bib_records(entries: int, *, seed: int = 8, prefix: str = "ref") -> list[BibRecord]:
+    rng = random.Random(f"{seed}:bib:{prefix}")
+    return [bib_record(f"{prefix}{n:05d}", rng) for n in range(1, entries + 1)]
 
 
 def bibtex_text(entries: int, *, seed: int = 8, prefix: str = "ref") -> str:
     """A ``.bib`` text of ``entries`` generated entries (keys ``{prefix}00001``...)."""
-    rng = random.Random(f"{seed}:bib:{prefix}")
-    return "\n".join(bibtex_entry(f"{prefix}{n:05d}", rng) for n in range(1, entries + 1))
+    return "\n".join(render_bibtex(r) for r in bib_records(entries, seed=seed, prefix=prefix))
 
 
 def _marker(rng: random.Random, refs: int) -> str:
@@ -393,7 +447,8 @@ def paper_text(spec: SynthSpec, i: int, names: Sequence[str] = ()) -> tuple[str,
     rng = random.Random(f"{spec.seed}:text:{i}")
     names = list(names) or [instrument_name(k) for k in range(spec.instruments)]
     refs = spec.refs
-    bib = bibtex_text(refs, seed=spec.seed, prefix=f"p{i}r")
+    records = bib_records(refs, seed=spec.seed, prefix=f"p{i}r")
+    bib = "\n".join(render_bibtex(r) for r in records)
     out = [_title(rng, 5, 10), "", f"{rng.choice(SURNAMES)} {rng.choice(SURNAMES)}", "",
            "Abstract", _wrap(" ".join(_sentence(rng) for _ in range(4))), ""]
     for number in _section_numbers(spec):
@@ -414,14 +469,7 @@ def paper_text(spec: SynthSpec, i: int, names: Sequence[str] = ()) -> tuple[str,
                 sentences.append(sentence)
             out += [_wrap(" ".join(sentences)), ""]
     out += ["References", ""]
-    bib_rng = random.Random(f"{spec.seed}:refs:{i}")
-    for n in range(1, refs + 1):
-        authors = ", ".join(f"{bib_rng.choice(SURNAMES)}, {bib_rng.choice(SURNAMES)[0]}."
-                            for _ in range(bib_rng.randint(1, 3)))
-        out.append(f"[{n}] {authors} ({1960 + bib_rng.randrange(65)}). "
-                   f"{_title(bib_rng, 4, 9)}. {_title(bib_rng, 2, 4).title()}, "
-                   f"{bib_rng.randint(1, 60)}({bib_rng.randint(1, 4)}), "
-                   f"{bib_rng.randint(1, 400)}-{bib_rng.randint(401, 900)}.")
+    out.extend(render_reference(n, rec) for n, rec in enumerate(records, 1))
     return "\n".join(out) + "\n", bib
 
 
