@@ -24,10 +24,11 @@ from importlib import resources
 from typing import Annotated, Any, Literal
 
 import orjson
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from starlette.responses import HTMLResponse, Response
 
 from api.deps import SettingsDep, StoreDep, call, call_with_timeout
+from api.errors import status_of
 from citegraph import viz, vizqueries
 from citegraph.errors import CitegraphError
 from citegraph.model import Node, NodeType, Relationship
@@ -101,8 +102,6 @@ async def _page(request: Request, store: GraphStore, settings: Any, builder: Bui
     try:
         data = await call_with_timeout(settings, _build, store, builder, size)
     except CitegraphError as exc:
-        from api.errors import status_of
-
         return error_page(status_of(exc), str(exc))
     query = request.url.query
     json_href = request.url.path.replace("/viz/", "/viz/data/", 1) + (f"?{query}" if query
@@ -243,8 +242,6 @@ async def static_file(name: str) -> Response:
     try:
         body = viz.asset_bytes(name) if name in viz.ASSETS else _own_static(name)
     except KeyError:
-        from fastapi import HTTPException
-
         raise HTTPException(404, f"no static file {name!r}") from None
     suffix = name[name.rfind("."):]
     return Response(body, media_type=_MEDIA.get(suffix, "application/octet-stream"),
@@ -280,7 +277,8 @@ def explorer_html() -> str:
 <input id="cg-q" name="q" type="search" placeholder="Search instruments, articles, works, concepts"
  aria-label="Search" autocomplete="off">
 <fieldset class="cg-types"><legend>Types</legend>{boxes}</fieldset>
-<label>Years <input id="cg-year-min" name="year_min" type="number" min="0" max="9999"
+<label title="Nodes dated outside the range are hidden; undated nodes stay">Years
+<input id="cg-year-min" name="year_min" type="number" min="0" max="9999"
  placeholder="from" aria-label="Earliest year"></label>
 <label>– <input id="cg-year-max" name="year_max" type="number" min="0" max="9999"
  placeholder="to" aria-label="Latest year"></label>

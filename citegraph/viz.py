@@ -313,10 +313,11 @@ def _fact_value(value: object, limit: int) -> str:
     return _clip(str(value), limit)
 
 
-def node_facts(node: Node, score: float, options: ViewOptions) -> list[list[str]]:
-    """``[name, value]`` pairs describing a node (strings, clipped), type and id first."""
+def node_facts(node: Node, degree: float, options: ViewOptions) -> list[list[str]]:
+    """``[name, value]`` pairs describing a node (strings, clipped): type, id, label, degree
+    (in this view), then its properties."""
     facts = [["type", node.type.value], ["id", node.id], ["label", _clip(node.label, 400)],
-             ["degree/score", f"{score:g}"]]
+             ["degree", f"{degree:g}"]]
     for key in sorted(node.props)[: options.max_facts]:
         facts.append([key, _fact_value(node.props[key], options.fact_chars)])
     return facts
@@ -365,7 +366,8 @@ def to_vis_data(subgraph: Subgraph, *, title: str = "", highlight: str | None = 
                               root=root, spacing=opts.spacing)
     top = max((size_by.get(n.id, 0.0) for n in drawn), default=0.0)
     vis_nodes = [_vis_node(n, positions[n.id], size_by.get(n.id, 0.0), top,
-                           degree.get(n.id, 0.0), n.id == highlight, opts) for n in drawn]
+                           degree.get(n.id, 0.0), n.id == highlight, scores is not None, opts)
+                 for n in drawn]
     vis_edges = [_vis_edge(g, opts) for g in groups]
     physics = len(drawn) <= opts.physics_max_nodes
     return {
@@ -399,14 +401,15 @@ def _unique_nodes(nodes: Iterable[Node]) -> list[Node]:
 
 
 def _vis_node(node: Node, pos: tuple[float, float], score: float, top: float,
-              degree: float, highlighted: bool, opts: ViewOptions) -> dict[str, Any]:
+              degree: float, highlighted: bool, scored: bool,
+              opts: ViewOptions) -> dict[str, Any]:
     size = 10.0 + (22.0 * math.sqrt(score / top) if top > 0 else 0.0)
     data: dict[str, Any] = {
         "id": node.id, "label": _clip(node.label or node.id, opts.label_chars),
         "type": node.type.value, "size": round(size, 1), "x": pos[0], "y": pos[1],
         "facts": node_facts(node, degree, opts),
     }
-    if score != degree:
+    if scored:
         data["facts"].insert(4, ["score", f"{score:.4g}"])
     if _is_unresolved(node):
         data["unresolved"] = True
