@@ -158,20 +158,28 @@ def test_shortest_paths_query() -> None:
                                   "NOT x"])
 def test_lucene_query_escapes_every_special_character(text: str) -> None:
     query = cypher.lucene_query(text)
-    for clause in query.split():
-        assert clause.startswith("+")
-        body = clause[1:]
-        # Every special character is preceded by a backslash.
+    # Each clause is required: "+term" or "+(term prefix*)".
+    clauses = re.findall(r"\+\((?:\\.|[^)\\])*\)|\+\S+", query)
+    assert " ".join(clauses) == query
+    for clause in clauses:
+        body = clause[2:-1] if clause.startswith("+(") else clause[1:]
+        # Every special character is escaped; the only bare one is a trailing prefix "*".
         unescaped = re.sub(r"\\.", "", body)
+        unescaped = re.sub(r"\*$", "", unescaped)
         assert not re.search(r'[+\-&|!(){}\[\]^"~*?:\\/]', unescaped), clause
         assert body == body.lower()
 
 
 def test_lucene_query_requires_each_word_and_cjk_character() -> None:
-    assert cypher.lucene_query("Rights of the Child") == "+rights +of +the +child"
-    assert cypher.lucene_query("刑法第363条") == "+刑 +法 +第 +条 +363"
+    assert cypher.lucene_query("Rights of the Child") == (
+        "+(rights rights*) +of +the +(child child*)")
+    assert cypher.lucene_query("刑法第363条") == "+刑 +法 +第 +条 +(363 363*)"
     assert cypher.lucene_query("  ") == ""
-    assert cypher.lucene_query("CRC CRC") == "+crc"
+    assert cypher.lucene_query("CRC CRC") == "+(crc crc*)"
+    assert cypher.lucene_query("children's") == "+(children's children*)"
+    assert cypher.lucene_query("?! ()") == ""  # no word at all: nothing to ask Lucene
+    assert cypher.lucene_query("b:c") == "+(b\\:c b*)"
+    assert cypher.lucene_query("a:b") == "+a\\:b"  # "a" is a stop word: no prefix
 
 
 def test_search_query_keeps_text_and_types_in_params() -> None:

@@ -348,22 +348,41 @@ def lucene_escape(text: str) -> str:
 def lucene_query(text: str) -> str:
     """A Lucene query requiring every word of ``text`` (each CJK character is a word).
 
-    Built to match at least what the embedded store's text index matches; the store then
-    keeps exactly the hits the embedded index would return.
+    A word matches as analysed text or as a prefix of an indexed token (``art`` finds
+    ``art34``, ``children`` finds ``children's``). Built to match at least what the
+    embedded store's text index matches; the store then keeps exactly the hits the
+    embedded index would return.
 
     >>> lucene_query("rights child")
-    '+rights +child'
-    >>> lucene_query("刑法 art:34")
-    '+刑 +法 +art\\\\:34'
+    '+(rights rights*) +(child child*)'
+    >>> lucene_query("刑法 Art:34")
+    '+刑 +法 +(art\\\\:34 art*)'
     """
     clauses: list[str] = []
     for chunk in unicodedata.normalize("NFKC", text).split():
-        pieces = _CJK.split(chunk)
         clauses.extend(f"+{c}" for c in _CJK.findall(chunk))
-        for piece in pieces:
+        for piece in _CJK.split(chunk):
             if re.search(r"\w", piece):
-                clauses.append(f"+{lucene_escape(piece)}")
+                clauses.append(_word_clause(piece))
     return " ".join(dict.fromkeys(clauses))
+
+
+def _word_clause(piece: str) -> str:
+    exact = lucene_escape(piece)
+    stem = _WORD_START.match(piece.lower())
+    if stem is None or stem.group() in LUCENE_STOP_WORDS:
+        # A stop word is analysed away (the clause vanishes); as a prefix it would find
+        # nothing, since stop words are not indexed.
+        return f"+{exact}"
+    return f"+({exact} {lucene_escape(stem.group())}*)"
+
+
+_WORD_START = re.compile(r"[^\W_]+")
+#: The stop words of Lucene's English analyzer (not indexed, dropped from queries).
+LUCENE_STOP_WORDS = frozenset({
+    "a", "an", "and", "are", "as", "at", "be", "but", "by", "for", "if", "in", "into", "is",
+    "it", "no", "not", "of", "on", "or", "such", "that", "the", "their", "then", "there",
+    "these", "they", "this", "to", "was", "will", "with"})
 
 
 def search_query(text: str, node_types: Collection[NodeType] | None, skip: int,
