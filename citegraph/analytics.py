@@ -466,7 +466,8 @@ def influence_trace(graph: nx.MultiDiGraph, root: str, *, max_hops: int = 3,
     Follows ``rel_types`` edges into each reached node backwards (what supplements,
     implements, interprets, refers to, amends, mentions or cites it). The articles of a
     reached instrument count as that instrument (same hop, via HAS_ARTICLE), so a
-    section that mentions one article of the CRC is downstream of the CRC.
+    section that mentions one article of the CRC is downstream of the CRC; a reached
+    section brings in its work (same hop, via HAS_SECTION), whose citers come next.
     Raises :class:`NodeNotFoundError` for an unknown root.
     """
     if root not in graph:
@@ -489,10 +490,15 @@ def influence_trace(graph: nx.MultiDiGraph, root: str, *, max_hops: int = 3,
 
     def with_parts(node_id: str, hop: int) -> list[str]:
         reached = [node_id]
-        if _node(graph, node_id).type is NodeType.INSTRUMENT:
+        kind = _node(graph, node_id).type
+        if kind is NodeType.INSTRUMENT:
             for article in parts.get(node_id, ()):
                 if reach(article, hop, RelType.HAS_ARTICLE, node_id):
                     reached.append(article)
+        elif kind is NodeType.SECTION:
+            owner = owning_work(graph, node_id)
+            if owner is not None and reach(owner, hop, RelType.HAS_SECTION, node_id):
+                reached.append(owner)
         return reached
 
     reach(root, 0, None, None)

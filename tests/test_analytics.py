@@ -1,0 +1,162 @@
+"""Analytics on the fixture graph's projection (pure functions, no HTTP)."""
+
+from __future__ import annotations
+
+import networkx as nx
+import pytest
+from graph_fixture import (
+    AGE,
+    CL,
+    CL_17_1,
+    CL_363,
+    CL_364,
+    CN,
+    CRC,
+    CRC_34,
+    CSAM,
+    DOI,
+    GB,
+    INTERP,
+    INTERP_1,
+    LEE,
+    NODES,
+    OPSC,
+    OPSC_2,
+    OTHER,
+    PAPER,
+    RELATIONSHIPS,
+    S1,
+    S2,
+    S3,
+    S21,
+    SMITH,
+    UN,
+    fixture_batch,
+)
+from networkx.algorithms.link_analysis.pagerank_alg import _pagerank_python
+
+from citegraph import analytics
+from citegraph.errors import NodeNotFoundError
+from citegraph.model import Node, NodeType, Provenance, Relationship, RelType
+from citegraph.stores.embedded import EmbeddedStore
+
+
+@pytest.fixture(scope="module")
+def graph() -> nx.MultiDiGraph:
+    return analytics.build_projection(NODES, RELATIONSHIPS)
+
+
+def test_projection_matches_the_embedded_store(graph: nx.MultiDiGraph) -> None:
+    store = EmbeddedStore(None)
+    store.write(fixture_batch())
+    own = store.projection()
+    assert set(own.nodes) == set(graph.nodes)
+    assert sorted(own.edges(keys=True)) == sorted(graph.edges(keys=True))
+
+
+def test_projection_of_a_store_without_one_is_cached_until_counts_change() -> None:
+    class Plain(EmbeddedStore):
+        projection = None  # type: ignore[assignment]
+
+    store = Plain(None)
+    store.write(fixture_batch())
+    first = analytics.projection_of(store)
+    assert analytics.projection_of(store) is first
+    store.upsert_nodes([Node("concept:new", NodeType.CONCEPT, "new")])
+    second = analytics.projection_of(store)
+    assert second is not first and "concept:new" in second
+
+
+def test_pagerank_agrees_with_networkx(graph: nx.MultiDiGraph) -> None:
+    ours = analytics.pagerank(graph)
+    weighted = nx.DiGraph()
+    for source, target, rel in graph.edges(data="r"):
+        if rel.type in analytics.RANK_TYPES:
+            old = weighted.get_edge_data(source, target, {"weight": 0})["weight"]
+            weighted.add_edge(source, target, weight=old + 1)
+    theirs = _pagerank_python(weighted, tol=1e-12)
+    assert set(ours) == set(theirs)
+    for node_id, score in theirs.items():
+        assert ours[node_id] == pytest.approx(score, abs=1e-6)
+    assert sum(ours.values()) == pytest.approx(1.0)
+
+
+def test_ranking_orders_and_filters(graph: nx.MultiDiGraph) -> None:
+    rows = analytics.ranking(graph)
+    assert [r.score for r in rows] == sorted((r.score for r in rows), reverse=True)
+    degrees = {r.id: r.in_degree for r in rows}
+    assert degrees[SMITH] == 3 and degrees[CL_363] == 2
+    works = analytics.ranking(graph, node_types=[NodeType.WORK], by="in_degree")
+    assert {r.id for r in works} == {SMITH, DOI, LEE, OTHER}
+    assert works[0].in_degree >= works[-1].in_degree
+    assert analytics.pagerank(nx.MultiDiGraph()) == {}
+
+
+def test_co_citation_coupling_co_mention(graph: nx.MultiDiGraph) -> None:
+    cocited = {(p.a, p.b): p for p in analytics.co_citation(graph)}
+    assert cocited[(SMITH, DOI)].weight == 2
+    assert cocited[(LEE, SMITH)].evidence == (S2,)
+    assert analytics.co_citation(graph, min_weight=3) == []
+    coupled = analytics.bibliographic_coupling(graph)
+    assert [(p.a, p.b, p.weight) for p in coupled] == [(OTHER, PAPER, 2)]
+    mentioned = {(p.a, p.b): p for p in analytics.co_mention(graph)}
+    assert mentioned[(CRC, OPSC)].evidence == (S1,)
+    assert mentioned[(CL, INTERP)].evidence == (S2,)
+    assert mentioned[(CL, CRC)].evidence == (S21,)
+    raw = analytics.co_mention(graph, node_types=[NodeType.ARTICLE], roll_up_articles=False)
+    assert [(p.a, p.b) for p in raw] == [(CL_363, CRC_34)]
+
+
+def test_owners_and_years(graph: nx.MultiDiGraph) -> None:
+    assert analytics.owning_work(graph, S21) == PAPER
+    assert analytics.owning_instrument(graph, CL_363) == CL
+    assert analytics.node_year(graph, S3) == 2021
+    assert analytics.node_year(graph, CL_17_1) == 1997
+    assert analytics.node_year(graph, CN) is None
+    assert analytics.articles_index(graph)[OPSC][0] == OPSC_2
+
+
+def test_matrix(graph: nx.MultiDiGraph) -> None:
+    matrix = analytics.jurisdiction_concept_matrix(graph)
+    cells = {(c.jurisdiction, c.concept): c for c in matrix.cells}
+    assert cells[(CN, AGE)].evidence == (CL_17_1,)
+    assert cells[(CN, "concept:possession")].instruments == (INTERP,)
+    assert set(cells[(UN, CSAM)].instruments) == {CRC, OPSC}  # from the property
+    assert cells[(GB, CSAM)].instruments == (CRC,)  # ratified
+    assert matrix.jurisdictions == tuple(sorted(matrix.jurisdictions))
+
+
+def test_matrix_without_has_article_edges_uses_the_article_ids() -> None:
+    nodes = [n for n in NODES]
+    rels = [r for r in RELATIONSHIPS if r.type is not RelType.HAS_ARTICLE]
+    matrix = analytics.jurisdiction_concept_matrix(analytics.build_projection(nodes, rels))
+    assert (CN, CSAM) in {(c.jurisdiction, c.concept) for c in matrix.cells}
+
+
+def test_influence_trace(graph: nx.MultiDiGraph) -> None:
+    trace = analytics.influence_trace(graph, CL_363, max_hops=2)
+    entries = {e.id: e for e in trace.entries}
+    assert entries[CL_363].hop == 0 and trace.entries[0].id == CL_363
+    assert entries[INTERP_1].via is RelType.INTERPRETS
+    assert entries[CL_364].via is RelType.REFERS_TO
+    assert entries[S2].via is RelType.MENTIONS and entries[S2].hop == 1
+    assert entries[PAPER].hop == 1 and entries[PAPER].via is RelType.HAS_SECTION
+    assert all(r.target in entries and r.source in entries for r in trace.relationships)
+    timeline = trace.timeline()
+    assert [y for y, _ in timeline if y is not None] == sorted(
+        y for y, _ in timeline if y is not None)
+    one_hop = analytics.influence_trace(graph, CL_363, max_hops=1)
+    assert max(e.hop for e in one_hop.entries) == 1
+    capped = analytics.influence_trace(graph, CRC, limit=2)
+    assert capped.truncated and len(capped.entries) == 2
+    with pytest.raises(NodeNotFoundError):
+        analytics.influence_trace(graph, "instrument:/none")
+
+
+def test_self_loops_are_ignored() -> None:
+    nodes = [Node("work:a", NodeType.WORK, "A"), Node("work:b", NodeType.WORK, "B")]
+    prov = Provenance("work:a")
+    rels = [Relationship("work:a", "work:a", RelType.CITES, prov),
+            Relationship("work:a", "work:b", RelType.CITES, prov)]
+    graph = analytics.build_projection(nodes, rels)
+    assert analytics.in_degrees(graph) == {"work:b": 1}
