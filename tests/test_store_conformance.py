@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import itertools
 import json
+import os
 import random
 from collections.abc import Iterable
 from pathlib import Path
@@ -581,3 +582,43 @@ def test_both_stores_export_the_same_graph(tmp_path: Path, neo4j_store: Neo4jSto
     for text in ["L2", "名", "Article", "rights of the child", "刑法", "china"]:
         assert sorted(ids(h.node for h in neo.search(text))) == \
             sorted(ids(h.node for h in embedded.search(text)))
+
+
+SHARED = Path(os.environ.get("CITEGRAPH_SHARED")
+              or Path(__file__).resolve().parents[1].parent / "shared")
+CORPUS = SHARED / "corpus"
+
+
+@pytest.mark.neo4j
+@pytest.mark.skipif(not (CORPUS / "seed-paper.txt").is_file(),
+                    reason=f"shared corpus not found at {CORPUS}")
+def test_the_ingested_corpus_exports_identically_from_both_stores(
+        tmp_path: Path, neo4j_store: Neo4jStore) -> None:
+    from citegraph.settings import Settings
+    from ingest.pipeline import ingest_paths
+
+    embedded = EmbeddedStore(tmp_path / "g.json")
+    settings = Settings()
+    for store in (embedded, neo4j_store):
+        report = ingest_paths(store, [CORPUS], settings=settings)
+        assert report.failed == 0, report.to_dict()
+        # Loading again, replacing each document, changes nothing.
+        ingest_paths(store, [CORPUS], settings=settings, replace=True)
+    nodes, rels = export(embedded)
+    assert len(nodes) > 100 and len(rels) > 100
+    assert export(neo4j_store) == (nodes, rels)
+    assert neo4j_store.counts() == embedded.counts()
+    busiest = max(embedded.iter_nodes(), key=lambda n: len(embedded.relationships(n.id)))
+    # Below the limit (where the order of admission decides what a cut keeps).
+    expected = embedded.neighbours(busiest.id, depth=2, limit=5000)
+    assert not expected.truncated
+    assert neo4j_store.neighbours(busiest.id, depth=2, limit=5000) == expected
+    cut = neo4j_store.neighbours(busiest.id, depth=2, limit=50)
+    assert cut.truncated and len(cut.nodes) <= 50
+    sample = [n.id for n in embedded.list_nodes(limit=400)][::40]
+    for a, b in itertools.pairwise(sample):
+        assert neo4j_store.shortest_paths(a, b) == embedded.shortest_paths(a, b)
+    for node in nodes[::25]:
+        text = str(node["label"])
+        assert {h.node.id for h in neo4j_store.search(text, limit=50)} == \
+            {h.node.id for h in embedded.search(text, limit=50)}, text
