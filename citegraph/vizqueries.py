@@ -24,7 +24,7 @@ from dataclasses import dataclass
 
 from citegraph import analytics
 from citegraph.errors import NodeNotFoundError
-from citegraph.model import Node, NodeType, Relationship, Subgraph
+from citegraph.model import Node, NodeType, Relationship, RelType, Subgraph
 from citegraph.stores.base import MAX_DEPTH, MAX_RESULT_NODES, Direction, GraphStore
 
 #: How many nodes a view asks the store for at most.
@@ -93,13 +93,38 @@ def path_view(store: GraphStore, source: str, target: str, *, max_length: int = 
 
 def influence_view(store: GraphStore, node_id: str, max_hops: int = 3, *,
                    limit: int = 2000) -> GraphView:
-    """Everything downstream of an instrument or article (see ``analytics.influence_trace``)."""
+    """Everything downstream of an instrument or article (see ``analytics.influence_trace``).
+
+    The trace counts every article of a reached instrument as that instrument; the view
+    draws only the articles something downstream goes through (the title says how many
+    others were left out), and every relationship among the drawn nodes.
+    """
     start = store.get_node(node_id)
     graph = analytics.projection_of(store)
     trace = analytics.influence_trace(graph, node_id, max_hops=max_hops, limit=limit)
-    nodes = tuple(graph.nodes[e.id]["n"] for e in trace.entries)
-    sg = Subgraph(nodes, trace.relationships, trace.truncated)
-    return GraphView(f"Influence of {_name(start)} ({max_hops} hops)", sg, node_id)
+    kept = on_trace_paths(trace)
+    sg = _with_relationships(store, [e.id for e in trace.entries if e.id in kept],
+                             trace.truncated)
+    idle = len(trace.entries) - len(kept)
+    note = f"; {idle} articles with nothing downstream not drawn" if idle else ""
+    return GraphView(f"Influence of {_name(start)} ({max_hops} hops{note})", sg, node_id)
+
+
+def on_trace_paths(trace: analytics.InfluenceTrace) -> set[str]:
+    """The root, every node reached through an influence edge, and their ancestors.
+
+    Articles reached only as parts of an instrument (via HAS_ARTICLE) stay out unless
+    something downstream was reached through them.
+    """
+    parent = {e.id: e.parent for e in trace.entries}
+    kept = {trace.root}
+    for entry in trace.entries:
+        if entry.via is not None and entry.via is not RelType.HAS_ARTICLE:
+            current: str | None = entry.id
+            while current is not None and current not in kept:
+                kept.add(current)
+                current = parent.get(current)
+    return kept
 
 
 def paper_view(store: GraphStore, work_id: str, *, limit: int = VIEW_LIMIT) -> GraphView:

@@ -75,7 +75,7 @@ def test_path_view(loaded: GraphStore) -> None:
 def test_influence_view_goes_downstream(loaded: GraphStore) -> None:
     view = vizqueries.influence_view(loaded, CRIM_363, 2)
     assert {CRIM_363, SPC, SEC_2} <= ids(view)
-    assert CRC not in ids(view) and WORK not in ids(view)  # HAS_SECTION is structure
+    assert CRC not in ids(view) and CN not in ids(view)  # upstream, not downstream
 
 
 def test_paper_view(loaded: GraphStore) -> None:
@@ -197,3 +197,17 @@ def test_node_detail_for_the_panel(client: TestClient) -> None:
 def test_explorer_is_not_in_the_api_schema(client: TestClient) -> None:
     paths = client.get("/openapi.json").json()["paths"]
     assert not [p for p in paths if p == "/" or p.startswith("/viz")]
+
+
+def test_influence_view_leaves_out_idle_articles() -> None:
+    from citegraph.analytics import InfluenceTrace, TraceEntry
+    from citegraph.model import RelType
+
+    entries = (
+        TraceEntry("instrument:i", 0, None, None, None),
+        TraceEntry("article:i#a1", 0, None, RelType.HAS_ARTICLE, "instrument:i"),
+        TraceEntry("article:i#a2", 0, None, RelType.HAS_ARTICLE, "instrument:i"),
+        TraceEntry("section:s", 1, None, RelType.MENTIONS, "article:i#a1"),
+    )
+    trace = InfluenceTrace("instrument:i", entries, (), False)
+    assert vizqueries.on_trace_paths(trace) == {"instrument:i", "article:i#a1", "section:s"}
