@@ -1,10 +1,13 @@
 """BibTeX files: every entry becomes a Work; bad entries are reported, never fatal.
 
-Parsing is bibtexparser 2 with a middleware stack: field keys lower-cased, co-authors
-separated, names split into parts, and LaTeX decoded by :class:`FastLatexDecoding`, which
-only hands a value to pylatexenc when it holds a macro that a small table cannot decode,
-and caches what it decoded. On the 368-entry historybib file this decodes well over 5,000
-entries per second (bibtexparser's own ``LatexDecodingMiddleware`` manages 300-970).
+Parsing is bibtexparser 2 with a middleware stack: field keys lower-cased
+(``NormalizeFieldKeys``), co-authors separated (``SeparateCoAuthors``), then
+:class:`FastLatexDecoding`, which turns each name into ``Last, First`` and decodes LaTeX with
+a small table (escapes, accents, symbols, font commands), handing a value to pylatexenc
+only when other macros remain, and caches what it decoded. Measured (CPU time, cold
+caches): decoding alone ~20,000 entries/s against ~290-580 for bibtexparser's
+``LatexDecodingMiddleware``; the whole of :func:`parse_bibtex` ~8,000-12,000 entries/s,
+about half the speed of bibtexparser's bare splitter.
 
 Examples
 --------
@@ -23,6 +26,7 @@ from __future__ import annotations
 import logging
 import os
 import re
+import unicodedata
 from collections.abc import Collection, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -32,7 +36,7 @@ from typing import Any
 
 from bibtexparser.entrypoint import parse_string
 from bibtexparser.library import Library
-from bibtexparser.middlewares import NormalizeFieldKeys, SeparateCoAuthors, SplitNameParts
+from bibtexparser.middlewares import NormalizeFieldKeys, SeparateCoAuthors
 from bibtexparser.middlewares.middleware import BlockMiddleware
 from bibtexparser.middlewares.names import (
     NameParts,
@@ -59,10 +63,26 @@ from ingest.textio import read_text
 #: Largest BibTeX text parsed (characters); larger inputs raise InputTooLargeError.
 DEFAULT_MAX_CHARS = 20_000_000
 
-_SIMPLE_ESCAPES = {r"\&": "&", r"\%": "%", r"\$": "$", r"\#": "#", r"\_": "_", r"\{": "{",
-                   r"\}": "}", "~": "\u00a0", r"\,": "\u202f", "---": "—", "--": "–"}
+_SIMPLE_ESCAPES = {r"\&": "&", r"\%": "%", r"\$": "\ue002", r"\#": "#", r"\_": "_",
+                   r"\{": "\ue000", r"\}": "\ue001", "~": "\u00a0", r"\,": "\u202f",
+                   "---": "—", "--": "–", r"\ ": " ", r"\-": ""}
 _SIMPLE_ESCAPE_RE = re.compile("|".join(re.escape(k) for k in sorted(_SIMPLE_ESCAPES,
                                                                         key=len, reverse=True)))
+#: Combining marks of the LaTeX accent commands (``\'e``, ``\c{c}``, ``\v s``...).
+_ACCENTS = {"'": "\u0301", "`": "\u0300", "^": "\u0302", '"': "\u0308", "~": "\u0303",
+            "=": "\u0304", ".": "\u0307", "u": "\u0306", "v": "\u030c", "H": "\u030b",
+            "c": "\u0327", "k": "\u0328", "r": "\u030a", "d": "\u0323", "b": "\u0331"}
+_ACCENT_RE = re.compile(
+    r"\\(?:(['`^\"~=.])\s*|([uvHckrdb])(?=[\s{]))\s*"
+    r"(?:\{\s*(\\[ij](?![A-Za-z])|[A-Za-z])\s*\}|(\\[ij])(?![A-Za-z])\s*|([A-Za-z]))")
+_SYMBOLS = {"ss": "ß", "aa": "å", "AA": "Å", "ae": "æ", "AE": "Æ", "oe": "œ", "OE": "Œ",
+            "o": "ø", "O": "Ø", "l": "ł", "L": "Ł", "i": "ı", "j": "ȷ", "dag": "†",
+            "S": "§", "P": "¶", "textendash": "–", "textemdash": "—", "textquoteright": "’",
+            "textquoteleft": "‘", "ldots": "…", "dots": "…", "LaTeX": "LaTeX", "TeX": "TeX"}
+_SYMBOL_RE = re.compile(r"\\(" + "|".join(sorted(_SYMBOLS, key=len, reverse=True))
+                        + r")(?![A-Za-z])\s*(?:\{\})?")
+_FONT_RE = re.compile(r"\\(?:textit|emph|textbf|textsc|textrm|textsf|texttt|textup|textsl|"
+                      r"textnormal|mbox|mkbibemph|mkbibquote|enquote|url|nocase)\s*(?=\{)")
 _LATEX_CHARS = re.compile(r"[\\{}~$]|--")
 _VERBATIM_FIELDS = frozenset({"url", "doi", "file", "eprint", "pages", "isbn", "issn", "lccn",
                               "crossref", "keywords", "mendeley-tags"})
@@ -95,16 +115,66 @@ def decode_latex(value: str) -> str:
     """
     if not _LATEX_CHARS.search(value):
         return " ".join(value.split())
-    simple = _SIMPLE_ESCAPE_RE.sub(lambda m: _SIMPLE_ESCAPES[m.group(0)], value)
-    if "\\" in simple or "$" in simple:
-        decoded = _pylatexenc(value)
-    else:
-        decoded = simple.replace("{", "").replace("}", "")
+    simple = _fast_decode(value)
+    decoded = _pylatexenc(value) if simple is None else simple
     return " ".join(decoded.split())
 
 
+def _accent(match: re.Match[str]) -> str:
+    mark = _ACCENTS[match.group(1) or match.group(2)]
+    letter = match.group(3) or match.group(4) or match.group(5)
+    base = {"\\i": "i", "\\j": "j"}.get(letter, letter)
+    return unicodedata.normalize("NFC", base + mark)
+
+
+def _fast_decode(value: str) -> str | None:
+    """Decode escapes, accents, symbols and font commands; None when other LaTeX remains."""
+    text = value
+    if "\\" in text:
+        # Accents first: in "\\~n" the tilde is an accent, not a tie.
+        text = _ACCENT_RE.sub(_accent, text)
+        text = _SYMBOL_RE.sub(lambda m: _SYMBOLS[m.group(1)], text)
+        text = _FONT_RE.sub("", text)
+    text = _SIMPLE_ESCAPE_RE.sub(lambda m: _SIMPLE_ESCAPES[m.group(0)], text)
+    if "\\" in text or "$" in text:
+        return None
+    text = text.replace("{", "").replace("}", "")
+    return text.replace("\ue000", "{").replace("\ue001", "}").replace("\ue002", "$")
+
+
+@lru_cache(maxsize=65536)
+def last_first_name(name: str) -> str:
+    """One BibTeX name as ``von Last, Jr, First``, LaTeX decoded.
+
+    Plain names take a fast path; names with braces, macros or a lower-case ``von`` part go
+    through bibtexparser's BibTeX-exact name splitter (leniently: a trailing comma is no
+    error).
+
+    >>> last_first_name("Jane Doe"), last_first_name("Doe, Jane,")
+    ('Doe, Jane', 'Doe, Jane')
+    >>> last_first_name("Ludwig van Beethoven")
+    'van Beethoven, Ludwig'
+    >>> last_first_name(r"{Barnes and Noble}"), last_first_name(r"M{\\"u}ller, J.")
+    ('Barnes and Noble', 'Müller, J.')
+    """
+    name = " ".join(name.split()).strip(" ,")
+    if "{" not in name and "\\" not in name and "~" not in name:
+        if "," in name:
+            return ", ".join(p.strip() for p in name.split(",") if p.strip())
+        words = name.split(" ")
+        if len(words) == 1 or not any(w[:1].islower() for w in words[:-1]):
+            return f"{words[-1]}, {' '.join(words[:-1])}" if len(words) > 1 else name
+    parts = parse_single_name_into_parts(name, strict=False)
+    decoded = NameParts(first=[decode_latex(p) for p in parts.first],
+                        von=[decode_latex(p) for p in parts.von],
+                        last=[decode_latex(p) for p in parts.last],
+                        jr=[decode_latex(p) for p in parts.jr])
+    return " ".join(decoded.merge_last_name_first.split())
+
+
 class FastLatexDecoding(BlockMiddleware):
-    """Decode LaTeX in field values and name parts; verbatim fields keep only their text."""
+    """Decode LaTeX in field values; names (separated by ``SeparateCoAuthors``) become
+    ``Last, First`` strings; verbatim fields keep only their text."""
 
     def __init__(self) -> None:
         super().__init__(allow_inplace_modification=True, allow_parallel_execution=True)
@@ -122,16 +192,9 @@ class FastLatexDecoding(BlockMiddleware):
                 return " ".join(value.replace("{", "").replace("}", "").split())
             return decode_latex(value)
         if isinstance(value, list) and key in _NAME_FIELDS:
-            # A list of unsplit names: the entry came back from a failed name split.
-            return [self._decode(key, _lenient_name(v)) if isinstance(v, str) else
-                    self._decode(key, v) for v in value]
+            return [last_first_name(v) if isinstance(v, str) else v for v in value]
         if isinstance(value, list):
             return [self._decode(key, item) for item in value]
-        if isinstance(value, NameParts):
-            return NameParts(first=[decode_latex(p) for p in value.first],
-                             von=[decode_latex(p) for p in value.von],
-                             last=[decode_latex(p) for p in value.last],
-                             jr=[decode_latex(p) for p in value.jr])
         return value
 
 
@@ -169,7 +232,9 @@ def _quiet_bibtexparser() -> Iterator[None]:
 
 
 def _middlewares() -> list[BlockMiddleware]:
-    return [NormalizeFieldKeys(), SeparateCoAuthors(), SplitNameParts(), FastLatexDecoding()]
+    # SplitNameParts is left out on purpose: FastLatexDecoding splits names itself, with a
+    # fast path for plain names (bibtexparser's splitter costs ~60 µs a name).
+    return [NormalizeFieldKeys(), SeparateCoAuthors(), FastLatexDecoding()]
 
 
 def _line_of(block: Block) -> int | None:
@@ -263,12 +328,8 @@ def _raw_entries(library: Library, file: str, problems: list[Problem]) -> Iterat
                                     _line_of(block), _guess_key(block.comment)))
 
 
-def _lenient_name(name: str) -> NameParts:
-    return parse_single_name_into_parts(name.strip().rstrip(","), strict=False)
-
-
 def _recover(entry: Entry) -> Entry:
-    """Finish the middleware stack on an entry it gave up on (names split leniently)."""
+    """Apply the name and LaTeX steps to an entry the middleware stack did not reach."""
     for field in entry.fields:
         if field.key.lower() in _NAME_FIELDS and isinstance(field.value, str):
             field.value = split_multiple_persons_names(field.value)
