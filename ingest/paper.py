@@ -60,7 +60,7 @@ _MARKER = re.compile(
 _MARKER_RUN = (r"(?:[ \t]*\[\d{1,3}(?:[ \t]*[,;–—-][ \t]*\d{1,3})*\]"
                r"(?:[ \t]*[–—-][ \t]*\[\d{1,3}\])?)")
 _SENTENCE_END = re.compile(r"[.!?。！？]+[\"'”’)\]]*" + _MARKER_RUN + "*")
-_PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n")
+_PARAGRAPH_BREAK = re.compile(r"\n[ \t\r]*\n")
 _ABBREVIATION_WORDS = (
     "e.g i.e cf vs al art arts no nos para paras sec secs ch chap vol vols pp p fig figs eq "
     "mr mrs ms dr prof st inc ltd co corp jr sr u.s u.k u.n ed eds approx ibid op cit")

@@ -368,3 +368,13 @@ def test_read_paper(tmp_path: Path) -> None:
     doc = read_paper(path)
     assert doc.batch.document == "work:my-paper"
     assert len(_section_cites(doc)) == 5
+
+
+def test_windows_line_endings_give_the_same_structure(seed: ParsedDocument,
+                                                      seed_text: str) -> None:
+    crlf = seed_text.replace("\n", "\r\n")
+    doc = parse_paper(crlf, file="crlf.txt", slug="seed-paper")
+    assert [s.props["title"] for s in _sections(doc)] == [
+        s.props["title"] for s in _sections(seed)]
+    assert len(doc.sentences) == len(seed.sentences)
+    _assert_consistent(doc, crlf)
