@@ -237,6 +237,32 @@ def test_explorer_search_click_panel_expand(page: tuple[Any, Watch], server: str
     assert_nothing_ran_or_left(tab, watch, origin=server)
 
 
+def test_explorer_year_filter_and_path_form(page: tuple[Any, Watch], server: str) -> None:
+    tab, watch = page
+    tab.goto(server + "/?q=Rights+of+the+Child&year_min=1990")
+    tab.wait_for_function(
+        "() => document.getElementById('cg-status').textContent === 'Nothing found.'",
+        timeout=WAIT_MS)
+    assert tab.input_value("#cg-year-min") == "1990"  # the form follows the URL
+    tab.fill("#cg-year-min", "1980")
+    tab.click("#cg-search button[type=submit]")
+    tab.wait_for_function("id => window.cgView && window.cgView.nodes.get(id) !== null",
+                          arg=CRC, timeout=WAIT_MS)
+    assert "year_min=1980" in tab.url
+    tab.fill("#cg-path-source", "jurisdiction:CN")
+    tab.fill("#cg-path-target", CRC_34)
+    tab.click("#cg-path button[type=submit]")
+    tab.wait_for_function(
+        "() => document.getElementById('cg-title').textContent.startsWith('1 shortest path')",
+        timeout=WAIT_MS)
+    wait_stable(tab)
+    assert sorted(tab.evaluate("() => window.cgView.nodes.getIds()")) == sorted(
+        ["jurisdiction:CN", CRC, CRC_34])
+    href = tab.get_attribute("#cg-json-link", "href") or ""
+    assert href.startswith("/viz/data/path?")
+    assert_nothing_ran_or_left(tab, watch, origin=server)
+
+
 def test_view_page_shows_hostile_labels_as_text(page: tuple[Any, Watch], server: str) -> None:
     tab, watch = page
     tab.goto(f"{server}/viz/paper?id={WORK}")
