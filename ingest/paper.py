@@ -230,7 +230,70 @@ def find_headings(text: str) -> list[Heading]:
         else:
             headings.append(Heading(number, title, len(number_t), start, end, end))
         previous, seen_numbered = number_t, True
+    outline = _outline_headings(lines)
+    if len(outline) > sum(1 for h in headings if h.numbered):
+        # A law-review outline (I., A., 1.) explains more of the text than decimal numbers.
+        kept = [h for h in headings if not h.numbered]
+        taken = {h.start for h in kept}
+        headings = sorted([*kept, *(h for h in outline if h.start not in taken)],
+                          key=lambda h: h.start)
     return headings
+
+
+_OUTLINE = re.compile(r"(?P<num>[IVXLC]{1,7}|[A-Z]|\d{1,2})\.[ \t]+(?P<title>\S.*?)[ \t]*$")
+_ROMAN = {"I": 1, "V": 5, "X": 10, "L": 50, "C": 100}
+
+
+def _roman_value(token: str) -> int | None:
+    if not token or any(c not in _ROMAN for c in token):
+        return None
+    total = 0
+    for k, char in enumerate(token):
+        value = _ROMAN[char]
+        total += -value if k + 1 < len(token) and _ROMAN[token[k + 1]] > value else value
+    return total
+
+
+def _outline_readings(token: str) -> list[tuple[int, int]]:
+    """(level, value) readings of an outline token: roman 1, capital letter 2, arabic 3."""
+    readings = []
+    if token.isdigit():
+        return [(3, int(token))]
+    if len(token) == 1:
+        readings.append((2, ord(token) - ord("A") + 1))
+    roman = _roman_value(token)
+    if roman is not None:
+        readings.append((1, roman))
+    return readings
+
+
+def _outline_headings(lines: list[_Line]) -> list[Heading]:
+    """Law-review outlines: ``I.``/``II.`` parts, ``A.``/``B.`` sections, ``1.`` subsections.
+
+    Numbers become ``II``, ``II.A``, ``II.A.1``. A line counts only when it follows a blank
+    line and its number continues the outline (``II`` after ``I`` or ``I.B``, ``B`` after
+    ``A``), so a lettered initial in the body does not start a section.
+    """
+    headings: list[Heading] = []
+    path: list[tuple[int, str]] = []  # (value, label) per level of the current heading
+    for i, line in enumerate(lines):
+        if line.blank or not (i == 0 or lines[i - 1].blank):
+            continue
+        match = _OUTLINE.match(line.stripped)
+        if not match or not _plausible_title(match.group("title")):
+            continue
+        token, title = match.group("num"), match.group("title")
+        for level, value in _outline_readings(token):
+            fits = (level == len(path) + 1 and value == 1) or (
+                level <= len(path) and value == path[level - 1][0] + 1)
+            if not fits or (not path and level != 1):
+                continue
+            path = [*path[:level - 1], (value, token)]
+            number = ".".join(label for _, label in path)
+            start = line.start + line.indent
+            headings.append(Heading(number, title, level, start, line.end, line.end))
+            break
+    return headings if any(h.level == 1 for h in headings[1:]) else []
 
 
 def _markdown_heading(match: re.Match[str], line: _Line, start: int) -> Heading | None:

@@ -378,3 +378,45 @@ def test_windows_line_endings_give_the_same_structure(seed: ParsedDocument,
         s.props["title"] for s in _sections(seed)]
     assert len(doc.sentences) == len(seed.sentences)
     _assert_consistent(doc, crlf)
+
+
+LAW_REVIEW = """Platforms and Possession
+
+I. Introduction
+
+Liability turns on knowledge [1]. Initials such as J. Doe stay in the text.
+
+II. The Statutes
+
+A. National Law
+
+The code is strict [2].
+
+B. Treaties
+
+1. Early Instruments
+
+Few existed.
+
+2. Later Instruments
+
+Many followed [3].
+
+III. Conclusion
+
+Done.
+"""
+
+
+def test_law_review_outline_headings() -> None:
+    doc = parse_paper(LAW_REVIEW, file="lr.txt", slug="lr")
+    assert [s.props["number"] for s in _sections(doc)] == [
+        "I", "II", "II.A", "II.B", "II.B.1", "II.B.2", "III"]
+    assert [s.props["level"] for s in _sections(doc)] == [1, 1, 2, 2, 3, 3, 1]
+    part_of = {(r.source.rsplit("/", 1)[1], r.target.rsplit("/", 1)[1])
+               for r in doc.batch.relationships if r.type == RelType.PART_OF}
+    assert part_of == {("II.A", "II"), ("II.B", "II"), ("II.B.1", "II.B"),
+                       ("II.B.2", "II.B")}
+    cites = sorted((r.source.rsplit("/", 1)[1], int(r.props["number"]))  # type: ignore[arg-type]
+                   for r in _section_cites(doc))
+    assert cites == [("I", 1), ("II.A", 2), ("II.B.2", 3)]
