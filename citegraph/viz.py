@@ -37,7 +37,7 @@ import html
 import math
 from collections import defaultdict, deque
 from collections.abc import Collection, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cache
 from importlib import resources
 from typing import Any
@@ -133,6 +133,9 @@ class ViewOptions:
     label_chars: int = 48
     fact_chars: int = 400
     max_facts: int = 24
+    #: above ``physics_max_nodes``: shorter facts, so a 5,000-node page stays a few MB
+    large_fact_chars: int = 160
+    large_max_facts: int = 10
     quotes_per_edge: int = 3
     spacing: float = 60.0
 
@@ -361,6 +364,8 @@ def to_vis_data(subgraph: Subgraph, *, title: str = "", highlight: str | None = 
         groups.sort(key=lambda g: (-(size_by.get(g.source, 0.0) + size_by.get(g.target, 0.0)),
                                    g.id))
         groups = sorted(groups[: opts.max_edges], key=lambda g: g.id)
+    if len(drawn) > opts.physics_max_nodes:
+        opts = replace(opts, fact_chars=opts.large_fact_chars, max_facts=opts.large_max_facts)
     root = highlight if highlight in drawn_ids else None
     positions = radial_layout([n.id for n in drawn], ((g.source, g.target) for g in groups),
                               root=root, spacing=opts.spacing)

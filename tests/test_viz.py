@@ -222,3 +222,15 @@ def test_degree_ignores_edges_to_absent_nodes() -> None:
 def test_tiny_views(n: int) -> None:
     page = render_html(chain(n), title="tiny")
     assert json.loads(data_block(page))["meta"]["nodes_drawn"] == n
+
+
+def test_large_views_carry_shorter_facts() -> None:
+    long = "y" * 1000
+    nodes = tuple(Node(f"concept:{i}", NodeType.CONCEPT, f"c{i}", {"text": long})
+                  for i in range(12))
+    small = to_vis_data(Subgraph(nodes), options=ViewOptions(physics_max_nodes=20))
+    large = to_vis_data(Subgraph(nodes), options=ViewOptions(physics_max_nodes=5))
+    text_of = {k: v for k, v in small["nodes"][0]["facts"]}["text"]
+    assert len(text_of) == ViewOptions().fact_chars
+    text_of = {k: v for k, v in large["nodes"][0]["facts"]}["text"]
+    assert len(text_of) == ViewOptions().large_fact_chars
