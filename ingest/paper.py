@@ -172,6 +172,8 @@ def find_headings(text: str) -> list[Heading]:
     A numbered line is a heading when it follows a blank line, the start of the text or a
     finished sentence, its title looks like a title, and its number may follow the previous
     heading's number (``2.3`` after ``2.2``, ``3`` after ``2.3``, ``3.1.1`` after ``3.1``).
+    A law-review outline (``I.``, ``A.``, ``1.``) is used instead when it explains more
+    headings than decimal numbers do.
 
     >>> [h.number for h in find_headings(" 1. Intro\\n\\n1.1 Scope\\n\\n 2 Law\\n")]
     ['1', '1.1', '2']

@@ -357,7 +357,8 @@ def test_every_edge_endpoint_is_in_the_batch(seed: ParsedDocument, seed_text: st
 
 @settings(max_examples=200, deadline=None)
 @given(st.lists(st.sampled_from([*"ab Z1239.[]-–,#\n\t 法。", "References", "\n\n",
-                                  "1 Intro", "[4]", "Abstract"]), max_size=120).map("".join))
+                                  "1 Intro", "[4]", "Abstract", "I. Part", "II. Law",
+                                  "A. Sub"]), max_size=120).map("".join))
 def test_any_text_parses_consistently(text: str) -> None:
     _assert_consistent(parse_paper(text, file="h.txt", slug="h"), text)
 
