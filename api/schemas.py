@@ -267,5 +267,40 @@ def path_json(path: Path) -> dict[str, Any]:
             "relationships": rels_json(path.relationships)}
 
 
+# -- pre-encoded fragments -------------------------------------------------------------------
+#: Encoded JSON of nodes and relationships, by object identity. Store values are immutable,
+#: and the embedded store hands out the same objects until they change, so a repeated
+#: neighbourhood is joined from cached bytes instead of being encoded again. The entry
+#: keeps its object alive, so an ``id`` is never reused while cached.
+_FRAGMENTS: dict[int, tuple[object, bytes]] = {}
+MAX_FRAGMENTS = 500_000
+
+
+def _fragment(obj: Node | Relationship) -> bytes:
+    hit = _FRAGMENTS.get(id(obj))
+    if hit is not None and hit[0] is obj:
+        return hit[1]
+    data = orjson.dumps(node_json(obj) if isinstance(obj, Node) else rel_json(obj))
+    if len(_FRAGMENTS) >= MAX_FRAGMENTS:
+        _FRAGMENTS.clear()
+    _FRAGMENTS[id(obj)] = (obj, data)
+    return data
+
+
+def subgraph_bytes(sub: Subgraph, *, cache: bool) -> bytes:
+    """The :class:`SubgraphOut` JSON of a subgraph, from cached fragments when ``cache``.
+
+    Use the cache only with a store that returns the same objects for unchanged data
+    (the embedded store); other stores build new objects per query.
+    """
+    if not cache:
+        return orjson.dumps(subgraph_json(sub))
+    return b"".join((
+        b'{"nodes":[', b",".join([_fragment(n) for n in sub.nodes]),
+        b'],"relationships":[', b",".join([_fragment(r) for r in sub.relationships]),
+        b'],"truncated":', b"true" if sub.truncated else b"false", b"}",
+    ))
+
+
 def hit_json(hit: SearchHit) -> dict[str, Any]:
     return {"node": node_json(hit.node), "score": hit.score}

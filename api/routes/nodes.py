@@ -13,7 +13,7 @@ from fastapi.exceptions import RequestValidationError
 from pydantic import StringConstraints
 from starlette.responses import Response
 
-from api.deps import SettingsDep, StoreDep, call
+from api.deps import SettingsDep, StoreDep, call, is_inline
 from api.errors import error_responses
 from api.pagination import decode_key_cursor, encode_key_cursor
 from api.schemas import (
@@ -23,7 +23,7 @@ from api.schemas import (
     SubgraphOut,
     node_json,
     rels_json,
-    subgraph_json,
+    subgraph_bytes,
 )
 from citegraph.analytics import own_year
 from citegraph.model import Node, NodeType, RelType
@@ -169,4 +169,5 @@ async def neighbours(
     sub = await call(store, store.neighbours, id, depth=depth, direction=direction,
                      node_types=node_type, rel_types=rel_type,
                      limit=min(limit, settings.max_results))
-    return JSONBytes(subgraph_json(sub))
+    return Response(subgraph_bytes(sub, cache=is_inline(store)),
+                    media_type="application/json")
