@@ -177,7 +177,8 @@ class Neo4jStore(GraphStore):
         try:
             yield
         except (neo4j_errors.ServiceUnavailable, neo4j_errors.SessionExpired,
-                neo4j_errors.DatabaseUnavailable) as exc:
+                neo4j_errors.DatabaseUnavailable,
+                neo4j_errors.ConnectionAcquisitionTimeoutError) as exc:
             raise StoreUnavailableError(f"Neo4j is unavailable: {exc}") from exc
         except neo4j_errors.Neo4jError as exc:
             if _is_timeout(exc):
