@@ -36,9 +36,9 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import neo4j
 import pytest
 
-import neo4j
 from citegraph.stores.base import GraphStore
 from citegraph.stores.embedded import EmbeddedStore
 from citegraph.stores.neo4j_store import Neo4jStore

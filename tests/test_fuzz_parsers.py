@@ -28,7 +28,8 @@ BIB_BITS = ["@article{k1,", "@book{", "title = {", "}", "{", "author = {A and B}
             "year = 2001,", "crossref = {k1}", "@string{s = \"x\"}", "\\\"{o}", "\\'e", "%",
             "@comment{", "\n", ",", "=", "\"", "@inproceedings{k1, title={T}}"]
 LEGAL_BITS = ["第一条", "第三百六十三条之一", "第一章 总则\n", "（一）", "Article 1\n",
-              "### Article  34\n", "Art. 3", "1. ", "(c) ", "a) ", "依照刑法第三百六十三条第一款的规定",
+              "### Article  34\n", "Art. 3", "1. ", "(c) ", "a) ",
+              "依照刑法第三百六十三条第一款的规定",
               "articles 1, 11 and 36", "[article 34](http://x)", "\n", "# Title\n", "第十编"]
 XML_BITS = ["<akomaNtoso>", "</akomaNtoso>", "<act>", "</act>", "<article eId=\"art_1\">",
             "</article>", "<FRBRWork><FRBRthis value=\"/akn/za/act/2000/1/!main\"/></FRBRWork>",

@@ -7,9 +7,9 @@ from __future__ import annotations
 
 from typing import Any
 
+import neo4j
 import pytest
 
-import neo4j
 from citegraph.errors import (
     ConfigError,
     ModelError,
