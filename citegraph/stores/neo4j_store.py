@@ -29,6 +29,8 @@ from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from typing import Any, TypeVar
 
 import neo4j
+from neo4j import exceptions as neo4j_errors
+
 from citegraph import settings as settings_module
 from citegraph.errors import (
     ConfigError,
@@ -63,7 +65,6 @@ from citegraph.stores.base import (
     searchable_text,
 )
 from citegraph.textindex import fold, tokens
-from neo4j import exceptions as neo4j_errors
 
 T = TypeVar("T")
 
