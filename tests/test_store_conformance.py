@@ -18,8 +18,16 @@ from typing import Any
 import pytest
 
 from citegraph.errors import ModelError, NodeNotFoundError
-from citegraph.model import GraphBatch, Node, NodeType, Provenance, Relationship, RelType
-from citegraph.stores.base import Direction, GraphStore
+from citegraph.model import (
+    GraphBatch,
+    Node,
+    NodeType,
+    PropValue,
+    Provenance,
+    Relationship,
+    RelType,
+)
+from citegraph.stores.base import Direction, GraphStore, WriteResult
 from citegraph.stores.embedded import EmbeddedStore
 from citegraph.stores.neo4j_store import Neo4jStore
 
@@ -529,6 +537,28 @@ def test_hostile_ids_and_values_are_data(store: GraphStore) -> None:
         assert store.list_nodes(filters={"note": node.label}) == [node]
     assert store.counts().total_relationships == len(rels)
     assert store.neighbours(nodes[0].id, depth=3).nodes
+
+
+def test_property_names_and_values_of_every_kind_round_trip(store: GraphStore) -> None:
+    odd: dict[str, PropValue] = {
+        "a b": 1, "x`y": "z", "名": "值", "$id": True, "n.id": -3, "big": 2**62,
+        "tiny": 1e-300, "empty": [], "floats": [0.5, 2.0], "ints": [1, 2], "text": "",
+        "multi\nline": "a\nb"}
+    node = Node("concept:odd", NodeType.CONCEPT, "odd", odd)
+    edge = Relationship("concept:odd", "concept:odd", RelType.ADDRESSES,
+                        Provenance("d", "", None, "", "pattern", 0.0), {"w": [0.25], "é": "x"})
+    store.write(GraphBatch.of("d", [node], [edge]))
+    assert store.get_node("concept:odd") == node
+    assert store.find_relationship("concept:odd", RelType.ADDRESSES, "concept:odd") == [edge]
+    assert store.list_nodes(filters={"x`y": "z", "ints": 2}) == [node]
+
+
+def test_empty_batches(store: GraphStore) -> None:
+    assert store.write(GraphBatch("nothing")) == WriteResult(0, 0)
+    store.write(sample_batch())
+    result = store.write(GraphBatch(PAPER), replace=True)
+    assert (result.nodes, result.deleted_nodes, result.deleted_relationships) == (0, 3, 6)
+    assert store.find_node(PAPER) is None
 
 
 # -- the same inputs give the same export from both stores ----------------------------------------
