@@ -316,6 +316,7 @@ def test_relationships_by_direction_and_type(loaded: GraphStore) -> None:
                                     rel_types={RelType.HAS_ARTICLE, RelType.MENTIONS})
     assert described(incoming) == [(CRC, "HAS_ARTICLE", ART34), (S2, "MENTIONS", ART34)]
     assert len(loaded.relationships(ART34, limit=2)) == 2
+    assert loaded.relationships(ART34, limit=0) == []
     assert loaded.relationships(ART34, limit=2) == loaded.relationships(ART34)[:2]
     assert loaded.relationships(CN, direction=Direction.IN) == []
 

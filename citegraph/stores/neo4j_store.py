@@ -353,6 +353,9 @@ class Neo4jStore(GraphStore):
                       rel_types: Collection[RelType] | None = None,
                       limit: int = MAX_RESULT_NODES) -> list[Relationship]:
         limit = max(0, min(limit, MAX_RESULT_NODES))
+        if limit == 0:
+            self.get_node(node_id)
+            return []
         records = self._run_read(cypher.relationships_query(node_id, Direction(direction),
                                                             rel_types, limit))
         if not records:
