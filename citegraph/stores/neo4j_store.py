@@ -102,6 +102,7 @@ def rel_from_record(source: str, rtype: str, target: str,
 
 
 def node_row(node: Node) -> dict[str, Any]:
+    """``{id, label, props, stub}``: one row of :func:`cypher.merge_nodes_query`."""
     return {"id": node.id, "label": node.label, "props": dict(node.props), "stub": node.is_stub}
 
 
