@@ -12,7 +12,7 @@ from typing import Any
 
 from fastapi import FastAPI
 
-from api.deps import StoreHolder
+from api.deps import ResponseCache, StoreHolder
 from api.errors import install_error_handlers
 from api.routes import analytics, cypher, export, graph, ingest, meta, nodes
 from citegraph.settings import Settings, get_settings
@@ -45,6 +45,7 @@ def create_app(settings: Settings | None = None, store: GraphStore | None = None
                   lifespan=lifespan)
     app.state.settings = settings
     app.state.store_holder = holder
+    app.state.response_cache = ResponseCache()
     install_error_handlers(app)
     for module in (meta, nodes, graph, analytics, export, ingest, cypher):
         app.include_router(module.router)

@@ -10,12 +10,14 @@ from __future__ import annotations
 import asyncio
 import hmac
 import threading
-from collections.abc import Callable
+from collections import OrderedDict
+from collections.abc import Awaitable, Callable
 from typing import Annotated, Any, TypeVar
 
 from fastapi import Depends, HTTPException, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from starlette.responses import Response
 
 from citegraph.errors import CitegraphError, QueryTimeoutError, StoreUnavailableError
 from citegraph.settings import Settings
@@ -123,3 +125,63 @@ async def require_token(
 
 
 TokenDep = Depends(require_token)
+
+
+# -- response cache --------------------------------------------------------------------------
+class ResponseCache:
+    """Encoded GET answers, keyed on the request's path and query and the store's version.
+
+    Only stores with an integer ``version`` that changes on every write (the embedded
+    store) are cached; an answer computed for an older version is never served. Bounded
+    by entries and bytes, least recently used first out.
+    """
+
+    def __init__(self, max_entries: int = 4096, max_bytes: int = 64 * 1024 * 1024) -> None:
+        self.max_entries = max_entries
+        self.max_bytes = max_bytes
+        self._entries: OrderedDict[bytes, tuple[int, bytes]] = OrderedDict()
+        self._bytes = 0
+        self._lock = threading.Lock()
+
+    @staticmethod
+    def version_of(store: GraphStore) -> int | None:
+        if not is_inline(store):
+            return None
+        version = getattr(store, "version", None)
+        return version if isinstance(version, int) else None
+
+    def get(self, key: bytes, version: int) -> bytes | None:
+        with self._lock:
+            entry = self._entries.get(key)
+            if entry is None or entry[0] != version:
+                return None
+            self._entries.move_to_end(key)
+            return entry[1]
+
+    def put(self, key: bytes, version: int, body: bytes) -> None:
+        if len(body) > self.max_bytes // 8:
+            return
+        with self._lock:
+            old = self._entries.pop(key, None)
+            if old is not None:
+                self._bytes -= len(old[1])
+            self._entries[key] = (version, body)
+            self._bytes += len(body)
+            while len(self._entries) > self.max_entries or self._bytes > self.max_bytes:
+                _, (_, dropped) = self._entries.popitem(last=False)
+                self._bytes -= len(dropped)
+
+
+async def cached(request: Request, store: GraphStore,
+                 compute: Callable[[], Awaitable[bytes]]) -> Response:
+    """Answer from the app's response cache, or compute the JSON body and remember it."""
+    cache: ResponseCache = request.app.state.response_cache
+    version = cache.version_of(store)
+    if version is None:
+        return Response(await compute(), media_type="application/json")
+    key = request.scope["path"].encode() + b"?" + request.scope["query_string"]
+    body = cache.get(key, version)
+    if body is None:
+        body = await compute()
+        cache.put(key, version, body)
+    return Response(body, media_type="application/json")

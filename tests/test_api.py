@@ -392,3 +392,32 @@ def test_openapi_documents_every_route_and_the_error_shape(client: TestClient) -
     assert neighbours["responses"]["422"]["content"]["application/json"]["schema"][
         "$ref"].endswith("/ErrorResponse")
     assert "token" in spec["components"]["securitySchemes"]
+
+
+# -- caching ---------------------------------------------------------------------------------
+def test_answers_follow_writes(client: TestClient, loaded: GraphStore) -> None:
+    from citegraph.model import GraphBatch, Node, NodeType, Provenance, Relationship, RelType
+
+    before = ok(client, "/neighbours", schemas.SubgraphOut, id=CL_363)
+    assert ok(client, "/neighbours", schemas.SubgraphOut, id=CL_363) == before
+    new = Node("concept:dissemination", NodeType.CONCEPT, "dissemination")
+    loaded.write(GraphBatch.of("later", [new], [
+        Relationship(CL_363, new.id, RelType.ADDRESSES, Provenance("later", "art_363"))]))
+    after = ok(client, "/neighbours", schemas.SubgraphOut, id=CL_363)
+    assert {n.id for n in after.nodes} == {n.id for n in before.nodes} | {new.id}
+    detail = ok(client, "/node", schemas.NodeDetail, id=new.id)
+    assert detail.relationships[0].source == CL_363
+
+
+def test_response_cache_is_bounded() -> None:
+    from api.deps import ResponseCache
+
+    cache = ResponseCache(max_entries=2, max_bytes=800)
+    cache.put(b"a", 1, b"x" * 10)
+    cache.put(b"b", 1, b"y" * 10)
+    assert cache.get(b"a", 1) == b"x" * 10
+    cache.put(b"c", 1, b"z" * 10)  # evicts b, the least recently used
+    assert cache.get(b"b", 1) is None and cache.get(b"a", 1) is not None
+    assert cache.get(b"a", 2) is None  # another version is never served
+    cache.put(b"d", 1, b"w" * 500)  # larger than an eighth of the budget: not kept
+    assert cache.get(b"d", 1) is None

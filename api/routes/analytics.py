@@ -6,14 +6,15 @@ from collections.abc import Callable
 from typing import Annotated, Any, Literal
 
 import networkx as nx
-from fastapi import APIRouter, Query
+import orjson
+from fastapi import APIRouter, Query, Request
 from starlette.responses import Response
 
-from api.deps import SettingsDep, StoreDep, call_with_timeout
+from api.deps import SettingsDep, StoreDep, cached, call_with_timeout
 from api.errors import error_responses
 from api.pagination import decode_offset_cursor, page
 from api.routes.nodes import CursorParam, NodeTypes
-from api.schemas import JSONBytes, MatrixOut, PairPage, RankingPage, node_json
+from api.schemas import MatrixOut, PairPage, RankingPage, node_json
 from citegraph import analytics
 from citegraph.model import NodeType
 from citegraph.stores.base import MAX_RESULT_NODES, GraphStore
@@ -42,17 +43,20 @@ def _ranking(store: GraphStore, by: str, node_types: list[NodeType] | None, offs
 
 @router.get("/ranking", response_model=RankingPage, responses=ERRORS)
 async def ranking(
-    store: StoreDep, settings: SettingsDep,
+    request: Request, store: StoreDep, settings: SettingsDep,
     by: Annotated[Literal["pagerank", "in_degree"], Query(description="Sort key")] = "pagerank",
     node_type: NodeTypes = None,
     cursor: Cursor = None,
     limit: Limit = 50,
 ) -> Response:
     """PageRank and in-degree over citation and mention edges, best first."""
-    data = await call_with_timeout(settings, _ranking, store, by, node_type,
-                                   decode_offset_cursor(cursor),
-                                   min(limit, settings.max_results))
-    return JSONBytes(data)
+    offset = decode_offset_cursor(cursor)
+
+    async def compute() -> bytes:
+        return orjson.dumps(await call_with_timeout(
+            settings, _ranking, store, by, node_type, offset, min(limit, settings.max_results)))
+
+    return await cached(request, store, compute)
 
 
 def _pairs(store: GraphStore, measure: str,
@@ -66,30 +70,38 @@ def _pairs(store: GraphStore, measure: str,
 
 
 @router.get("/co-citation", response_model=PairPage, responses=ERRORS)
-async def co_citation(store: StoreDep, settings: SettingsDep, min_weight: MinWeight = 1,
-                      cursor: Cursor = None, limit: Limit = 50) -> Response:
+async def co_citation(request: Request, store: StoreDep, settings: SettingsDep,
+                      min_weight: MinWeight = 1, cursor: Cursor = None,
+                      limit: Limit = 50) -> Response:
     """Pairs of works cited by the same section or work; evidence: the citing ids."""
-    data = await call_with_timeout(
-        settings, _pairs, store, "co-citation",
-        lambda g: analytics.co_citation(g, min_weight=min_weight),
-        decode_offset_cursor(cursor), min(limit, settings.max_results))
-    return JSONBytes(data)
+
+    async def compute() -> bytes:
+        return orjson.dumps(await call_with_timeout(
+            settings, _pairs, store, "co-citation",
+            lambda g: analytics.co_citation(g, min_weight=min_weight),
+            decode_offset_cursor(cursor), min(limit, settings.max_results)))
+
+    return await cached(request, store, compute)
 
 
 @router.get("/coupling", response_model=PairPage, responses=ERRORS)
-async def coupling(store: StoreDep, settings: SettingsDep, min_weight: MinWeight = 1,
-                   cursor: Cursor = None, limit: Limit = 50) -> Response:
+async def coupling(request: Request, store: StoreDep, settings: SettingsDep,
+                   min_weight: MinWeight = 1, cursor: Cursor = None,
+                   limit: Limit = 50) -> Response:
     """Bibliographic coupling: pairs of works citing the same works; evidence: shared ones."""
-    data = await call_with_timeout(
-        settings, _pairs, store, "coupling",
-        lambda g: analytics.bibliographic_coupling(g, min_weight=min_weight),
-        decode_offset_cursor(cursor), min(limit, settings.max_results))
-    return JSONBytes(data)
+
+    async def compute() -> bytes:
+        return orjson.dumps(await call_with_timeout(
+            settings, _pairs, store, "coupling",
+            lambda g: analytics.bibliographic_coupling(g, min_weight=min_weight),
+            decode_offset_cursor(cursor), min(limit, settings.max_results)))
+
+    return await cached(request, store, compute)
 
 
 @router.get("/co-mention", response_model=PairPage, responses=ERRORS)
 async def co_mention(
-    store: StoreDep, settings: SettingsDep,
+    request: Request, store: StoreDep, settings: SettingsDep,
     node_type: NodeTypes = None,
     roll_up_articles: Annotated[bool, Query(
         description="Count a mention of an article for its instrument")] = True,
@@ -97,12 +109,15 @@ async def co_mention(
 ) -> Response:
     """Pairs of instruments (or other types) mentioned in the same section."""
     types = tuple(node_type) if node_type else (NodeType.INSTRUMENT,)
-    data = await call_with_timeout(
-        settings, _pairs, store, "co-mention",
-        lambda g: analytics.co_mention(g, node_types=types, roll_up_articles=roll_up_articles,
-                                       min_weight=min_weight),
-        decode_offset_cursor(cursor), min(limit, settings.max_results))
-    return JSONBytes(data)
+
+    async def compute() -> bytes:
+        return orjson.dumps(await call_with_timeout(
+            settings, _pairs, store, "co-mention",
+            lambda g: analytics.co_mention(g, node_types=types, roll_up_articles=roll_up_articles,
+                                           min_weight=min_weight),
+            decode_offset_cursor(cursor), min(limit, settings.max_results)))
+
+    return await cached(request, store, compute)
 
 
 def _matrix(store: GraphStore) -> dict[str, Any]:
@@ -116,6 +131,11 @@ def _matrix(store: GraphStore) -> dict[str, Any]:
 
 
 @router.get("/jurisdiction-concept", response_model=MatrixOut, responses=ERRORS)
-async def jurisdiction_concept(store: StoreDep, settings: SettingsDep) -> Response:
+async def jurisdiction_concept(request: Request, store: StoreDep,
+                               settings: SettingsDep) -> Response:
     """Which jurisdiction's instruments address which concept, with the articles as evidence."""
-    return JSONBytes(await call_with_timeout(settings, _matrix, store))
+
+    async def compute() -> bytes:
+        return orjson.dumps(await call_with_timeout(settings, _matrix, store))
+
+    return await cached(request, store, compute)

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query
+import orjson
+from fastapi import APIRouter, Query, Request
 from starlette.responses import Response
 
-from api.deps import SettingsDep, StoreDep, call, call_with_timeout
+from api.deps import SettingsDep, StoreDep, cached, call, call_with_timeout
 from api.errors import error_responses
 from api.pagination import decode_offset_cursor, encode_offset_cursor
 from api.routes.nodes import CursorParam, NodeId, NodeTypes, RelTypes
@@ -35,7 +36,7 @@ MAX_TRACE_HOPS = 6
 
 @router.get("/paths", response_model=PathsOut, responses=error_responses(404, 422, 503))
 async def paths(
-    store: StoreDep,
+    request: Request, store: StoreDep,
     source: Annotated[str, Query(min_length=1, max_length=2048, description="Start node id")],
     target: Annotated[str, Query(min_length=1, max_length=2048, description="End node id")],
     rel_type: RelTypes = None,
@@ -44,15 +45,18 @@ async def paths(
     limit: Annotated[int, Query(ge=1, le=MAX_PATHS, description="How many paths")] = 10,
 ) -> Response:
     """All shortest paths (up to ``limit``) between two nodes, optionally along some types."""
-    found = await call(store, store.shortest_paths, source, target, rel_types=rel_type,
-                       directed=directed, max_length=max_length, limit=limit)
-    return JSONBytes({"source": source, "target": target,
-                      "paths": [path_json(p) for p in found]})
+    async def compute() -> bytes:
+        found = await call(store, store.shortest_paths, source, target, rel_types=rel_type,
+                           directed=directed, max_length=max_length, limit=limit)
+        return orjson.dumps({"source": source, "target": target,
+                             "paths": [path_json(p) for p in found]})
+
+    return await cached(request, store, compute)
 
 
 @router.get("/search", response_model=SearchPage, responses=error_responses(422, 503))
 async def search(
-    store: StoreDep, settings: SettingsDep,
+    request: Request, store: StoreDep, settings: SettingsDep,
     q: Annotated[str, Query(min_length=1, max_length=500, description="Words to look for")],
     node_type: NodeTypes = None,
     cursor: CursorParam = None,
@@ -61,11 +65,16 @@ async def search(
     """Nodes whose label, names or aliases contain every word of ``q``, best first."""
     offset = decode_offset_cursor(cursor)
     limit = min(limit, settings.max_results)
-    hits = await call(store, store.search, q, node_types=node_type,
-                      limit=min(offset + limit + 1, MAX_RESULT_NODES))
-    more = len(hits) > offset + limit
-    return JSONBytes({"query": q, "items": [hit_json(h) for h in hits[offset:offset + limit]],
-                      "next_cursor": encode_offset_cursor(offset + limit) if more else None})
+
+    async def compute() -> bytes:
+        hits = await call(store, store.search, q, node_types=node_type,
+                          limit=min(offset + limit + 1, MAX_RESULT_NODES))
+        more = len(hits) > offset + limit
+        return orjson.dumps({
+            "query": q, "items": [hit_json(h) for h in hits[offset:offset + limit]],
+            "next_cursor": encode_offset_cursor(offset + limit) if more else None})
+
+    return await cached(request, store, compute)
 
 
 def _documents(store: GraphStore, document_ids: set[str]) -> dict[str, str]:
@@ -114,7 +123,7 @@ def _trace(store: GraphStore, root: str, max_hops: int, limit: int) -> dict[str,
 @router.get("/influence", response_model=InfluenceOut, responses=error_responses(404, 422, 503,
                                                                                  504))
 async def influence(
-    store: StoreDep, settings: SettingsDep, id: NodeId,
+    request: Request, store: StoreDep, settings: SettingsDep, id: NodeId,
     max_hops: Annotated[int, Query(ge=1, le=MAX_TRACE_HOPS)] = 3,
     limit: Annotated[int, Query(ge=1, le=MAX_RESULT_NODES)] = 500,
 ) -> Response:
@@ -124,6 +133,9 @@ async def influence(
     works that MENTION or CITE, backwards into the node; an instrument's articles count
     as the instrument.
     """
-    data = await call_with_timeout(settings, _trace, store, id, max_hops,
-                                   min(limit, settings.max_results))
-    return JSONBytes(data)
+    async def compute() -> bytes:
+        data = await call_with_timeout(settings, _trace, store, id, max_hops,
+                                       min(limit, settings.max_results))
+        return orjson.dumps(data)
+
+    return await cached(request, store, compute)

@@ -8,12 +8,13 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Path, Query
+import orjson
+from fastapi import APIRouter, Path, Query, Request
 from fastapi.exceptions import RequestValidationError
 from pydantic import StringConstraints
 from starlette.responses import Response
 
-from api.deps import SettingsDep, StoreDep, call, is_inline
+from api.deps import SettingsDep, StoreDep, cached, call, is_inline
 from api.errors import error_responses
 from api.pagination import decode_key_cursor, encode_key_cursor
 from api.schemas import (
@@ -53,29 +54,34 @@ def invalid(field: str, message: str) -> RequestValidationError:
                                     "type": "value_error"}])
 
 
-async def _detail(store: GraphStore, settings: Settings, node_id: str) -> Response:
-    node = await call(store, store.get_node, node_id)
-    cap = settings.max_results
-    rels = await call(store, store.relationships, node_id, limit=cap + 1)
-    return JSONBytes({"node": node_json(node), "relationships": rels_json(rels[:cap]),
-                      "truncated": len(rels) > cap})
+async def _detail(request: Request, store: GraphStore, settings: Settings,
+                  node_id: str) -> Response:
+    async def compute() -> bytes:
+        node = await call(store, store.get_node, node_id)
+        cap = settings.max_results
+        rels = await call(store, store.relationships, node_id, limit=cap + 1)
+        return orjson.dumps({"node": node_json(node), "relationships": rels_json(rels[:cap]),
+                             "truncated": len(rels) > cap})
+
+    return await cached(request, store, compute)
 
 
 @router.get("/node", response_model=NodeDetail, responses=error_responses(404, 422, 503))
-async def get_node(store: StoreDep, settings: SettingsDep, id: NodeId) -> Response:
+async def get_node(request: Request, store: StoreDep, settings: SettingsDep,
+                   id: NodeId) -> Response:
     """One node, its properties, and the relationships touching it with their provenance."""
-    return await _detail(store, settings, id)
+    return await _detail(request, store, settings, id)
 
 
 @router.get("/nodes/{node_id:path}", response_model=NodeDetail,
             responses=error_responses(404, 422, 503))
 async def get_node_by_path(
-    store: StoreDep, settings: SettingsDep,
+    request: Request, store: StoreDep, settings: SettingsDep,
     node_id: Annotated[str, Path(min_length=1, max_length=2048,
                                  description="Node id; encode '#' as %23")],
 ) -> Response:
     """Same as ``GET /node?id=``, with the id as the rest of the path."""
-    return await _detail(store, settings, node_id)
+    return await _detail(request, store, settings, node_id)
 
 
 def _year_ok(node: Node, year_min: int | None, year_max: int | None) -> bool:
@@ -155,7 +161,7 @@ async def _scan_years(store: GraphStore, node_type: NodeType | None, filters: di
 
 @router.get("/neighbours", response_model=SubgraphOut, responses=error_responses(404, 422, 503))
 async def neighbours(
-    store: StoreDep, settings: SettingsDep, id: NodeId,
+    request: Request, store: StoreDep, settings: SettingsDep, id: NodeId,
     depth: Annotated[int, Query(ge=1, le=MAX_DEPTH, description="Hops, 1 to 3")] = 1,
     direction: Annotated[Direction, Query(description="Follow edges out, in or both")] = (
         Direction.BOTH),
@@ -166,8 +172,10 @@ async def neighbours(
     """The node and everything within ``depth`` hops, filtered by node and relationship type."""
     if depth > settings.max_depth:
         raise invalid("depth", f"depth is capped at {settings.max_depth}")
-    sub = await call(store, store.neighbours, id, depth=depth, direction=direction,
-                     node_types=node_type, rel_types=rel_type,
-                     limit=min(limit, settings.max_results))
-    return Response(subgraph_bytes(sub, cache=is_inline(store)),
-                    media_type="application/json")
+    async def compute() -> bytes:
+        sub = await call(store, store.neighbours, id, depth=depth, direction=direction,
+                         node_types=node_type, rel_types=rel_type,
+                         limit=min(limit, settings.max_results))
+        return subgraph_bytes(sub, cache=is_inline(store))
+
+    return await cached(request, store, compute)

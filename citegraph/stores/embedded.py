@@ -69,6 +69,7 @@ class EmbeddedStore(GraphStore):
         self._sorted_ids: list[str] | None = None
         self._counts: Counts | None = None
         self._lock_fd: int | None = None
+        self._version = 0
         if self.path is not None and self.path.exists():
             self._load()
 
@@ -163,6 +164,13 @@ class EmbeddedStore(GraphStore):
         self._index = None
         self._sorted_ids = None
         self._counts = None
+        self._version += 1
+
+    @property
+    def version(self) -> int:
+        """A number that changes whenever the graph does (a key for response caches)."""
+        self.refresh()
+        return self._version
 
     def write(self, batch: GraphBatch, *, replace: bool = False) -> WriteResult:
         with self._writing():
@@ -212,6 +220,7 @@ class EmbeddedStore(GraphStore):
             graph.add_edge(rel.source, rel.target, key=_edge_key(rel), r=rel)
         self._sorted_ids = None
         self._counts = None
+        self._version += 1
 
     def _document_members(self, document: str) -> tuple[list[Relationship], list[str]]:
         rels = [r for r in self.iter_relationships() if r.provenance.document == document]
