@@ -6,6 +6,7 @@ module-level ``app`` (built on first access with the environment's settings).
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
@@ -46,6 +47,7 @@ def create_app(settings: Settings | None = None, store: GraphStore | None = None
     app.state.settings = settings
     app.state.store_holder = holder
     app.state.response_cache = ResponseCache()
+    app.state.upload_slots = asyncio.Semaphore(max(1, settings.max_uploads))
     install_error_handlers(app)
     for module in (meta, nodes, graph, analytics, export, ingest, cypher):
         app.include_router(module.router)

@@ -60,6 +60,7 @@ _DESCRIPTIONS = {400: "Bad request (for example a refused query)",
                  401: "Missing or wrong bearer token", 403: "Writes or Cypher disabled",
                  404: "Unknown node or resource", 413: "Upload too large",
                  422: "Invalid parameter (the field is named)",
+                 429: "Too many uploads in progress (see Retry-After)",
                  503: "Store unavailable (see Retry-After)", 504: "Query timed out"}
 
 
@@ -69,7 +70,7 @@ def error_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
     for status in statuses:
         entry: dict[str, Any] = {"model": ErrorResponse,
                                  "description": _DESCRIPTIONS.get(status, "Error")}
-        if status == 503:
+        if status in (429, 503):
             entry["headers"] = {"Retry-After": {"description": "Seconds to wait",
                                                 "schema": {"type": "integer"}}}
         out[status] = entry

@@ -284,3 +284,32 @@ def test_neo4j_outage_and_recovery(outage_client: tuple[TestClient, Any]) -> Non
         assert status in (200, 503, 504)
     assert status == 200
     assert client.get("/health").status_code == 200
+
+
+def test_too_many_concurrent_uploads_get_429(tmp_path: Path) -> None:
+    import asyncio
+
+    app = create_app(make_settings(tmp_path, token=SecretStr(TOKEN)), EmbeddedStore(None))
+    app.state.upload_slots = asyncio.Semaphore(0)  # every slot taken
+    with TestClient(app) as client:
+        response = client.post("/ingest", headers=auth(), files={"file": ("refs.bib", BIB)})
+        error(response, 429)
+        assert int(response.headers["retry-after"]) > 0
+
+
+def test_module_level_app_is_built_lazily(tmp_path: Path,
+                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    import importlib
+
+    from citegraph.settings import get_settings
+
+    monkeypatch.setenv("CITEGRAPH_STORE", str(tmp_path / "lazy.json"))
+    get_settings.cache_clear()
+    try:
+        module = importlib.import_module("api.app")
+        module.__dict__.pop("app", None)  # built on first access, from the settings now
+        with TestClient(module.app) as client:
+            assert client.get("/stats").json()["total_nodes"] == 0
+        assert module.app.state.settings.store == tmp_path / "lazy.json"
+    finally:
+        get_settings.cache_clear()

@@ -6,6 +6,7 @@ reads the request stream itself, refusing (413) as soon as it exceeds the limit.
 
 from __future__ import annotations
 
+import asyncio
 import os
 from typing import Any
 
@@ -15,7 +16,7 @@ from starlette.datastructures import UploadFile
 from starlette.responses import Response
 
 from api.deps import SettingsDep, StoreDep, TokenDep
-from api.errors import error_response, error_responses
+from api.errors import RETRY_AFTER_S, error_response, error_responses
 from api.routes.nodes import invalid
 from api.schemas import IngestReportOut, JSONBytes
 from ingest.base import DocumentKind
@@ -64,7 +65,7 @@ def _parse_bool(value: object) -> bool:
     "/ingest",
     dependencies=[TokenDep],
     response_model=IngestReportOut,
-    responses=error_responses(401, 403, 413, 422, 503),
+    responses=error_responses(401, 403, 413, 422, 429, 503),
     openapi_extra={"requestBody": {"required": True, "content": {
         "multipart/form-data": {"schema": _UPLOAD_SCHEMA}}}},
 )
@@ -99,8 +100,13 @@ async def ingest_upload(request: Request, store: StoreDep, settings: SettingsDep
 
     from ingest.pipeline import ingest_bytes
 
-    report = await run_in_threadpool(ingest_bytes, store, name, data, settings=settings,
-                                     kind=kind, replace=replace)
+    slots: asyncio.Semaphore = request.app.state.upload_slots
+    if slots.locked():
+        raise HTTPException(429, f"{settings.max_uploads} uploads are already being ingested",
+                            headers={"Retry-After": str(RETRY_AFTER_S)})
+    async with slots:
+        report = await run_in_threadpool(ingest_bytes, store, name, data, settings=settings,
+                                         kind=kind, replace=replace)
     body = report.to_dict()
     if report.failed:
         errors = [f.error for f in report.files if f.error]
