@@ -352,3 +352,25 @@ def test_missing_browser_fails_under_ci_and_skips_loudly_elsewhere(
     with pytest.raises(pytest.skip.Exception, match="SKIPPING BROWSER TESTS"):
         require_browser(missing)
     assert require_browser(Path(__file__)) == Path(__file__)
+
+
+@pytest.mark.slow
+def test_render_benchmark_smoke(browser: Any, tmp_path: Path) -> None:
+    """``benchmarks/render.py`` with tiny sizes: both tools measured, results written."""
+    import json
+    import subprocess
+    import sys
+
+    root = Path(__file__).resolve().parents[1]
+    out = tmp_path / "render.json"
+    result = subprocess.run(
+        [sys.executable, str(root / "benchmarks" / "render.py"), "--sizes", "20",
+         "--repeat", "1", "--pyvis-timeout", "20", "--chromium", str(CHROMIUM),
+         "--json", str(out)],
+        capture_output=True, text=True, timeout=180, cwd=root)
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert "20 nodes" in result.stdout and "ratio" in result.stdout
+    rows = {r["tool"]: r for r in json.loads(out.read_text())}
+    assert rows["citegraph"]["ready_s"] is not None and rows["citegraph"]["nodes"] == 20
+    assert rows["citegraph"]["blocked_requests"] == 0
+    assert rows["pyvis-0.3.2-defaults"]["blocked_requests"] > 0  # its CDN links
