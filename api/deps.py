@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import hmac
 import threading
+import weakref
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable
 from typing import Annotated, Any, TypeVar
@@ -86,19 +87,110 @@ def is_inline(store: GraphStore) -> bool:
     return store.name == "embedded"
 
 
-async def call(store: GraphStore, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
-    """Run a quick store call: inline for the embedded store, in a thread otherwise."""
-    if is_inline(store):
-        return fn(*args, **kwargs)
-    return await run_in_threadpool(fn, *args, **kwargs)
+class ReadWriteLock:
+    """Many readers or one writer; a waiting writer holds back new readers.
+
+    The embedded store changes its graph in place when the API ingests an upload, so
+    reads in this process must not run during that write (a write by another process
+    replaces the graph object instead, which readers survive).
+    """
+
+    def __init__(self) -> None:
+        self._cond = threading.Condition()
+        self._readers = 0
+        self._writing = False
+        self._waiting = 0
+
+    def try_read(self) -> bool:
+        with self._cond:
+            if self._writing or self._waiting:
+                return False
+            self._readers += 1
+            return True
+
+    def acquire_read(self) -> None:
+        with self._cond:
+            while self._writing or self._waiting:
+                self._cond.wait()
+            self._readers += 1
+
+    def release_read(self) -> None:
+        with self._cond:
+            self._readers -= 1
+            if not self._readers:
+                self._cond.notify_all()
+
+    def acquire_write(self) -> None:
+        with self._cond:
+            self._waiting += 1
+            while self._writing or self._readers:
+                self._cond.wait()
+            self._waiting -= 1
+            self._writing = True
+
+    def release_write(self) -> None:
+        with self._cond:
+            self._writing = False
+            self._cond.notify_all()
 
 
-async def call_with_timeout(settings: Settings, fn: Callable[..., T], *args: Any,
-                            **kwargs: Any) -> T:
-    """Run a possibly slow computation in a thread, answering 504 past the time cap."""
+_LOCKS: weakref.WeakKeyDictionary[GraphStore, ReadWriteLock] = weakref.WeakKeyDictionary()
+_LOCKS_GUARD = threading.Lock()
+
+
+def lock_for(store: GraphStore) -> ReadWriteLock:
+    lock = _LOCKS.get(store)
+    if lock is None:
+        with _LOCKS_GUARD:
+            lock = _LOCKS.setdefault(store, ReadWriteLock())
+    return lock
+
+
+def _read_locked(lock: ReadWriteLock, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+    lock.acquire_read()
     try:
-        return await asyncio.wait_for(run_in_threadpool(fn, *args, **kwargs),
-                                      timeout=settings.query_timeout_s)
+        return fn(*args, **kwargs)
+    finally:
+        lock.release_read()
+
+
+def write_locked(store: GraphStore, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+    """Run a write (in a worker thread) with the embedded store's readers held back."""
+    if not is_inline(store):
+        return fn(*args, **kwargs)
+    lock = lock_for(store)
+    lock.acquire_write()
+    try:
+        return fn(*args, **kwargs)
+    finally:
+        lock.release_write()
+
+
+async def call(store: GraphStore, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+    """Run a quick store call: inline for the embedded store, in a thread otherwise.
+
+    While an upload is being written to the embedded store the call waits in a thread.
+    """
+    if not is_inline(store):
+        return await run_in_threadpool(fn, *args, **kwargs)
+    lock = lock_for(store)
+    if lock.try_read():
+        try:
+            return fn(*args, **kwargs)
+        finally:
+            lock.release_read()
+    return await run_in_threadpool(_read_locked, lock, fn, *args, **kwargs)
+
+
+async def call_with_timeout(settings: Settings, fn: Callable[..., T], store: GraphStore,
+                            *args: Any, **kwargs: Any) -> T:
+    """Run ``fn(store, *args)`` in a thread, answering 504 past the time cap."""
+    if is_inline(store):
+        job = run_in_threadpool(_read_locked, lock_for(store), fn, store, *args, **kwargs)
+    else:
+        job = run_in_threadpool(fn, store, *args, **kwargs)
+    try:
+        return await asyncio.wait_for(job, timeout=settings.query_timeout_s)
     except TimeoutError as exc:
         raise QueryTimeoutError(
             f"the query ran longer than {settings.query_timeout_s:g} s") from exc

@@ -313,3 +313,36 @@ def test_module_level_app_is_built_lazily(tmp_path: Path,
         assert module.app.state.settings.store == tmp_path / "lazy.json"
     finally:
         get_settings.cache_clear()
+
+
+def test_reads_wait_for_an_in_process_write(tmp_path: Path) -> None:
+    import threading
+
+    from api.deps import ReadWriteLock, lock_for
+
+    lock = ReadWriteLock()
+    lock.acquire_write()
+    assert not lock.try_read()
+    got: list[str] = []
+
+    def read() -> None:
+        lock.acquire_read()
+        got.append("read")
+
+    reader = threading.Thread(target=read)
+    reader.start()
+    reader.join(0.2)
+    assert got == []  # held back while the write runs
+    lock.release_write()
+    reader.join(5)
+    assert got == ["read"] and lock.try_read()  # readers share the lock
+    # Through the API: a read during a write is answered once the write is done.
+    store = EmbeddedStore(None)
+    store.write(fixture_batch())
+    with TestClient(create_app(make_settings(tmp_path), store)) as client:
+        store_lock = lock_for(store)
+        store_lock.acquire_write()
+        timer = threading.Timer(0.3, store_lock.release_write)
+        timer.start()
+        assert client.get("/node", params={"id": CRC}).status_code == 200
+        timer.join()

@@ -15,7 +15,7 @@ from fastapi.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 from starlette.responses import Response
 
-from api.deps import SettingsDep, StoreDep, TokenDep
+from api.deps import SettingsDep, StoreDep, TokenDep, write_locked
 from api.errors import RETRY_AFTER_S, error_response, error_responses
 from api.routes.nodes import invalid
 from api.schemas import IngestReportOut, JSONBytes
@@ -105,8 +105,8 @@ async def ingest_upload(request: Request, store: StoreDep, settings: SettingsDep
         raise HTTPException(429, f"{settings.max_uploads} uploads are already being ingested",
                             headers={"Retry-After": str(RETRY_AFTER_S)})
     async with slots:
-        report = await run_in_threadpool(ingest_bytes, store, name, data, settings=settings,
-                                         kind=kind, replace=replace)
+        report = await run_in_threadpool(write_locked, store, ingest_bytes, store, name, data,
+                                         settings=settings, kind=kind, replace=replace)
     body = report.to_dict()
     if report.failed:
         errors = [f.error for f in report.files if f.error]
