@@ -172,6 +172,7 @@ async def neighbours(
     """The node and everything within ``depth`` hops, filtered by node and relationship type."""
     if depth > settings.max_depth:
         raise invalid("depth", f"depth is capped at {settings.max_depth}")
+
     async def compute() -> bytes:
         sub = await call(store, store.neighbours, id, depth=depth, direction=direction,
                          node_types=node_type, rel_types=rel_type,
