@@ -168,13 +168,14 @@ def _write_bytes(output: Path | None, data: bytes) -> None:
 
 def cmd_viz(args: argparse.Namespace, settings: Settings) -> int:
     from citegraph.viz import render_html
+    from citegraph.vizqueries import ego_view
 
     with _open(settings) as store:
-        sub = store.neighbours(args.node_id, depth=args.depth)
-        node = store.get_node(args.node_id)
-    args.output.write_text(render_html(sub, title=node.label, highlight=node.id),
-                           encoding="utf-8")
-    print(f"wrote {args.output} ({len(sub.nodes)} nodes, {len(sub.relationships)} edges)")
+        view = ego_view(store, args.node_id, args.depth)
+    args.output.write_text(render_html(view.subgraph, title=view.title,
+                                       highlight=view.highlight), encoding="utf-8")
+    print(f"wrote {args.output} ({len(view.subgraph.nodes)} nodes, "
+          f"{len(view.subgraph.relationships)} edges)")
     return 0
 
 

@@ -106,3 +106,22 @@ def test_ingest_the_real_corpus_reports_every_file(tmp_path: Path) -> None:
     first_stats = again.stdout
     run_cli("ingest", str(corpus), store=tmp_path / "g.json")
     assert run_cli("stats", store=tmp_path / "g.json").stdout == first_stats
+
+
+def test_viz_writes_a_self_contained_html_file(small_store: Path, tmp_path: Path) -> None:
+    out = tmp_path / "view.html"
+    result = run_cli("viz", "work:b", "-o", str(out), store=small_store)
+    assert result.returncode == 0, result.stderr
+    html = out.read_text(encoding="utf-8")
+    assert "<html" in html.lower()
+    assert "B <b>" not in html  # the label is escaped, never raw markup
+    import re
+
+    assert not re.search(r"<(script|link|img|iframe)[^>]*(src|href)=[\"']?(https?:)?//", html)
+
+
+def test_viz_of_an_unknown_node_is_one_clear_line(small_store: Path, tmp_path: Path) -> None:
+    result = run_cli("viz", "work:nope", "-o", str(tmp_path / "v.html"), store=small_store)
+    assert result.returncode != 0
+    assert "work:nope" in result.stderr
+    assert "Traceback" not in result.stderr
