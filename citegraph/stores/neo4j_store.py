@@ -9,7 +9,7 @@ query text comes from :mod:`citegraph.stores.cypher`.
   Endpoints and node types are looked up first, inside the same transaction, so that a
   type conflict or a dangling endpoint raises ``ModelError`` and rolls back the batch.
 - Reads: managed read transactions (READ access mode) with a transaction timeout and
-  result caps.
+  result caps; they retry for half a second at most, so an outage is reported promptly.
 - Driver errors become typed errors: :class:`StoreUnavailableError` when the server cannot
   be reached, :class:`QueryTimeoutError` when a query ran past its timeout,
   :class:`StoreError` otherwise.
@@ -80,6 +80,9 @@ BOLT_SCHEMES = ("bolt", "bolt+s", "bolt+ssc", "neo4j", "neo4j+s", "neo4j+ssc")
 #: Connection timeout and managed-transaction retry budget of drivers the store creates.
 CONNECT_TIMEOUT_S = 5.0
 RETRY_TIME_S = 5.0
+#: Retry budget and first delay of read transactions (seconds), whatever the driver's.
+READ_RETRY_S = 0.5
+READ_RETRY_DELAY_S = 0.2
 #: Databases whose schema was created, per driver (so each new store skips the round trips).
 _SCHEMA_DONE: weakref.WeakKeyDictionary[neo4j.Driver, set[str | None]] = \
     weakref.WeakKeyDictionary()
@@ -196,6 +199,13 @@ class Neo4jStore(GraphStore):
             raise StoreError(f"Neo4j driver error: {exc}") from exc
 
     def _session(self, access_mode: str) -> neo4j.Session:
+        if access_mode == neo4j.READ_ACCESS:
+            # A read retries briefly (a cluster member going away), then fails, so that an
+            # outage becomes a prompt 503 rather than a request hanging for the driver's
+            # whole retry budget (30 s by default). Writes keep the driver's budget.
+            return self.driver.session(database=self.database, default_access_mode=access_mode,
+                                       max_transaction_retry_time=READ_RETRY_S,
+                                       initial_retry_delay=READ_RETRY_DELAY_S)
         return self.driver.session(database=self.database, default_access_mode=access_mode)
 
     def _read(self, work: Callable[[neo4j.ManagedTransaction], T],
