@@ -162,9 +162,10 @@ def test_read_only_guard_allows_reads() -> None:
 
 
 @pytest.mark.neo4j
-def test_cypher_on_neo4j(store: GraphStore, tmp_path: Path) -> None:
-    if not hasattr(store, "run_read_cypher"):
-        pytest.skip("the embedded store has no Cypher")
+def test_cypher_on_neo4j(neo4j_driver: Any, tmp_path: Path) -> None:
+    from conftest import make_neo4j_store
+
+    store = make_neo4j_store(neo4j_driver)
     store.write(fixture_batch())
     settings = make_settings(tmp_path, enable_cypher=True)
     with TestClient(create_app(settings, store)) as client:
