@@ -10,6 +10,7 @@ skipped entry into a non-zero exit in the CLI, never into a half-written graph.
 from __future__ import annotations
 
 import os
+import weakref
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -93,15 +94,28 @@ def load_project_catalog(settings: Settings) -> Any:
     return _catalog(str(directory))
 
 
-def write_catalog(store: GraphStore, settings: Settings) -> dict[str, int]:
-    """Write the catalog batch (idempotent); return its size."""
+#: Stores that already hold the catalog of a directory, written by this process.
+_CATALOG_WRITTEN: weakref.WeakKeyDictionary[GraphStore, set[str]] = (
+    weakref.WeakKeyDictionary())
+
+
+def write_catalog(store: GraphStore, settings: Settings, *, force: bool = True
+                  ) -> dict[str, int]:
+    """Write the catalog batch (idempotent); return its size.
+
+    With ``force=False`` a store this process already gave the catalog is skipped (the
+    upload path: rewriting the whole catalog on every upload is wasted work).
+    """
     catalog = load_project_catalog(settings)
     if catalog is None:
         return {}
     from citegraph.catalog import catalog_batch
 
     batch = catalog_batch(catalog)
-    store.write(batch)
+    written = _CATALOG_WRITTEN.setdefault(store, set())
+    if force or str(settings.catalog_dir) not in written:
+        store.write(batch)
+        written.add(str(settings.catalog_dir))
     return {"nodes": len(batch.nodes), "relationships": len(batch.relationships)}
 
 
@@ -189,7 +203,7 @@ def ingest_bytes(store: GraphStore, name: str, data: bytes, *, settings: Setting
                  kind: DocumentKind | None = None, replace: bool = False,
                  bib: Sequence[Node] = (), with_catalog: bool = True) -> IngestReport:
     """Parse and write one file given as bytes (the HTTP upload path)."""
-    catalog = write_catalog(store, settings) if with_catalog else {}
+    catalog = write_catalog(store, settings, force=False) if with_catalog else {}
     report = _ingest_one(store, name, data, settings=settings, kind=kind, replace=replace,
                          bib=bib)
     return IngestReport((report,), catalog)
