@@ -12,6 +12,7 @@ from contextlib import asynccontextmanager
 from typing import Any
 
 from fastapi import FastAPI
+from fastapi_offline import FastAPIOffline
 
 from api.deps import ResponseCache, StoreHolder
 from api.errors import install_error_handlers
@@ -42,8 +43,9 @@ def create_app(settings: Settings | None = None, store: GraphStore | None = None
         yield
         holder.close()
 
-    app = FastAPI(title="citegraph", version="0.1.0", description=DESCRIPTION,
-                  lifespan=lifespan)
+    # The docs pages serve Swagger UI and ReDoc from the package, not a CDN: users run offline.
+    app = FastAPIOffline(title="citegraph", version="0.1.0", description=DESCRIPTION,
+                         lifespan=lifespan)
     app.state.settings = settings
     app.state.store_holder = holder
     app.state.response_cache = ResponseCache()

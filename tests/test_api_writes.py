@@ -347,3 +347,25 @@ def test_reads_wait_for_an_in_process_write(tmp_path: Path) -> None:
         timer.start()
         assert client.get("/node", params={"id": CRC}).status_code == 200
         timer.join()
+
+
+def test_docs_pages_load_their_assets_from_the_app() -> None:
+    """/docs and /redoc work offline: every script and stylesheet is served locally."""
+    import re
+
+    from fastapi.testclient import TestClient
+
+    from api.app import create_app
+    from citegraph.settings import Settings
+    from citegraph.stores.embedded import EmbeddedStore
+
+    client = TestClient(create_app(Settings(corpus=None), store=EmbeddedStore(None)))
+    for page in ("/docs", "/redoc"):
+        html = client.get(page).text
+        sources = re.findall(r"""(?:src|href)=["']([^"']+)["']""", html)
+        sources += re.findall(r"""url: ?['"]([^'"]+)['"]""", html)
+        assert sources, page
+        for source in sources:
+            assert not source.startswith(("http:", "https:", "//")), (page, source)
+            if source.endswith((".js", ".css")):
+                assert client.get(source).status_code == 200, source
