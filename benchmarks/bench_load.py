@@ -298,6 +298,8 @@ def neo4j_results(size: int, seed: int, sample: int, bulk: int) -> list[Result]:
 def main(argv: Sequence[str] | None = None) -> list[Result]:
     p = parser(__doc__ or "", [100_000, 300_000, 1_000_000], [2_000, 5_000, 10_000])
     p.add_argument("--no-neo4j", action="store_true")
+    p.add_argument("--neo4j-only", action="store_true",
+                   help="only the Neo4j part (results saved as bench_load_neo4j)")
     p.add_argument("--no-memory", action="store_true")
     p.add_argument("--per-row-sample", type=int, default=3000)
     p.add_argument("--bulk", type=int, default=20_000,
@@ -308,17 +310,19 @@ def main(argv: Sequence[str] | None = None) -> list[Result]:
     sizes = sizes_of(args)
     results: list[Result] = []
     seconds = []
-    for size in sizes:
+    for size in [] if args.neo4j_only else sizes:
         rows, secs = embedded_results(size, args.seed,
                                       memory=size == max(sizes) and not args.no_memory)
         results += rows
         seconds.append(secs)
         print(f"embedded {size:,}: {secs:.2f} s", file=sys.stderr)
-    results.append(scaling_results("load embedded", "write CPU time", sizes, seconds))
+    if seconds:
+        results.append(scaling_results("load embedded", "write CPU time", sizes, seconds))
     if not args.no_neo4j:
         results += neo4j_results(args.neo4j_size or max(sizes), args.seed,
                                  min(args.per_row_sample, max(sizes) // 2), args.bulk)
-    report("bench_load", results, save=not args.no_save)
+    report("bench_load_neo4j" if args.neo4j_only else "bench_load", results,
+           save=not args.no_save)
     return results
 
 

@@ -77,14 +77,19 @@ def timed(fn: Callable[[], object]) -> float:
     return time.perf_counter() - start
 
 
-def sample_latencies(fn: Callable[[Any], object], args: Sequence[Any],
-                     warmup: int = 3) -> tuple[list[float], list[float]]:
+def sample_latencies(fn: Callable[[Any], object], args: Sequence[Any], warmup: int = 3,
+                     budget_s: float = float("inf")) -> tuple[list[float], list[float]]:
     """(wall, thread CPU) milliseconds of ``fn(arg)`` for each of ``args``, after
-    ``warmup`` untimed calls."""
+    ``warmup`` untimed calls; stops early (keeping at least 10 samples) once ``budget_s``
+    seconds have been spent."""
     for arg in args[:warmup]:
         fn(arg)
-    wall, cpu_ms = [], []
+    wall: list[float] = []
+    cpu_ms: list[float] = []
+    deadline = time.perf_counter() + budget_s
     for arg in args:
+        if len(wall) >= 10 and time.perf_counter() > deadline:
+            break
         start, start_cpu = time.perf_counter(), time.thread_time()
         fn(arg)
         wall.append((time.perf_counter() - start) * 1000.0)

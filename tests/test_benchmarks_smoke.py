@@ -124,7 +124,7 @@ def test_bench_extract_smoke() -> None:
 
 def test_bench_api_smoke() -> None:
     out = _run("bench_api", "--sizes", "1000", "--duration", "1", "--starts", "5",
-               "--connections", "4")
+               "--cold-starts", "10", "--connections", "4")
     assert "2-hop /neighbours requests/s" in out and "ratio citegraph / bare" in out
 
 
