@@ -145,7 +145,10 @@ class InfluenceOut(_Model):
     hops: dict[str, list[str]] = Field(description="Node ids by hop (keys are hop numbers)")
     timeline: list[TimelineYear]
     relationships: list[RelationshipOut]
-    truncated: bool
+    truncated: bool = Field(description="True when `limit` cut the trace")
+    omitted_parts: int = Field(
+        default=0, description="Articles of reached instruments (the root's own included) "
+        "with nothing downstream through them: followed, counted here, not listed")
 
 
 class RankedOut(_Model):

@@ -443,10 +443,20 @@ class TraceEntry:
 
 @dataclass(frozen=True, slots=True)
 class InfluenceTrace:
+    """What a trace reached.
+
+    ``entries`` lists the root, every node reached downstream (at most ``limit`` of them,
+    ``truncated`` says when the limit cut the trace) and the articles through which
+    something was reached; ``omitted_parts`` counts the articles of reached instruments
+    (the root's own included) that nothing downstream goes through: they were followed
+    but are not listed.
+    """
+
     root: str
     entries: tuple[TraceEntry, ...]
     relationships: tuple[Relationship, ...]
     truncated: bool
+    omitted_parts: int = 0
 
     def timeline(self) -> list[tuple[int | None, tuple[str, ...]]]:
         """Entries grouped by year, oldest first; undated nodes last (year None)."""
@@ -465,20 +475,37 @@ def influence_trace(graph: nx.MultiDiGraph, root: str, *, max_hops: int = 3,
 
     Follows ``rel_types`` edges into each reached node backwards (what supplements,
     implements, interprets, refers to, amends, mentions or cites it). The articles of a
-    reached instrument count as that instrument (same hop, via HAS_ARTICLE), so a
-    section that mentions one article of the CRC is downstream of the CRC; a reached
-    section brings in its work (same hop, via HAS_SECTION), whose citers come next.
-    Raises :class:`NodeNotFoundError` for an unknown root.
+    reached instrument are *parts* of it (same hop, via HAS_ARTICLE): what points into
+    them is downstream of the instrument, so a section that mentions one article of the
+    CRC is downstream of the CRC. Parts do not count against ``limit`` and are listed
+    only when something downstream was reached through them (the others are counted in
+    ``omitted_parts``), so a statute with hundreds of articles still shows what
+    interprets and mentions it. A reached section brings in its work (same hop, via
+    HAS_SECTION), whose citers come next; ``limit`` caps the nodes reached, the root
+    included. Raises :class:`NodeNotFoundError` for an unknown root.
+
+    >>> from citegraph.model import Provenance
+    >>> p = Provenance("d")
+    >>> g = build_projection(
+    ...     [Node("instrument:i", "Instrument", "I"), Node("article:i#a1", "Article", "1"),
+    ...      Node("article:i#a2", "Article", "2"), Node("section:s", "Section", "S")],
+    ...     [Relationship("instrument:i", "article:i#a1", "HAS_ARTICLE", p),
+    ...      Relationship("instrument:i", "article:i#a2", "HAS_ARTICLE", p),
+    ...      Relationship("section:s", "article:i#a2", "MENTIONS", p)])
+    >>> trace = influence_trace(g, "instrument:i", limit=2)
+    >>> [(e.id, e.hop) for e in trace.entries], trace.omitted_parts, trace.truncated
+    ([('instrument:i', 0), ('article:i#a2', 0), ('section:s', 1)], 1, False)
     """
     if root not in graph:
         raise NodeNotFoundError(f"no node with id {root!r}")
     entries: dict[str, TraceEntry] = {}
+    parts: dict[str, TraceEntry] = {}
     rels: dict[tuple[str, str, str, str], Relationship] = {}
     truncated = False
 
     def reach(node_id: str, hop: int, via: RelType | None, parent: str | None) -> bool:
         nonlocal truncated
-        if node_id in entries:
+        if node_id in entries or node_id in parts:
             return False
         if len(entries) >= limit:
             truncated = True
@@ -486,14 +513,16 @@ def influence_trace(graph: nx.MultiDiGraph, root: str, *, max_hops: int = 3,
         entries[node_id] = TraceEntry(node_id, hop, node_year(graph, node_id), via, parent)
         return True
 
-    parts = articles_index(graph)
+    articles = articles_index(graph)
 
     def with_parts(node_id: str, hop: int) -> list[str]:
         reached = [node_id]
         kind = _node(graph, node_id).type
         if kind is NodeType.INSTRUMENT:
-            for article in parts.get(node_id, ()):
-                if reach(article, hop, RelType.HAS_ARTICLE, node_id):
+            for article in articles.get(node_id, ()):
+                if article not in entries and article not in parts:
+                    parts[article] = TraceEntry(article, hop, node_year(graph, article),
+                                                RelType.HAS_ARTICLE, node_id)
                     reached.append(article)
         elif kind is NodeType.SECTION:
             owner = owning_work(graph, node_id)
@@ -512,10 +541,26 @@ def influence_trace(graph: nx.MultiDiGraph, root: str, *, max_hops: int = 3,
                     continue
                 if reach(source, hop, rel.type, current):
                     nxt.extend(with_parts(source, hop))
-                if source in entries:
+                if source in entries or source in parts:
                     rels[rel.identity] = rel
         frontier = nxt
         if not frontier:
             break
+    used = _parts_leading_somewhere(entries, parts)
+    entries.update((part, parts[part]) for part in used)
+    kept = tuple(rels[k] for k in sorted(rels)
+                 if rels[k].source in entries and rels[k].target in entries)
     ordered = tuple(sorted(entries.values(), key=lambda e: (e.hop, e.id != root, e.id)))
-    return InfluenceTrace(root, ordered, tuple(rels[k] for k in sorted(rels)), truncated)
+    return InfluenceTrace(root, ordered, kept, truncated, len(parts) - len(used))
+
+
+def _parts_leading_somewhere(entries: dict[str, TraceEntry],
+                             parts: dict[str, TraceEntry]) -> set[str]:
+    """The parts that are the parent of a listed entry (or of another such part)."""
+    used: set[str] = set()
+    for entry in entries.values():
+        current = entry.parent
+        while current is not None and current in parts and current not in used:
+            used.add(current)
+            current = parts[current].parent
+    return used

@@ -95,9 +95,9 @@ def influence_view(store: GraphStore, node_id: str, max_hops: int = 3, *,
                    limit: int = 2000) -> GraphView:
     """Everything downstream of an instrument or article (see ``analytics.influence_trace``).
 
-    The trace counts every article of a reached instrument as that instrument; the view
-    draws only the articles something downstream goes through (the title says how many
-    others were left out), and every relationship among the drawn nodes.
+    The trace follows every article of a reached instrument as part of that instrument;
+    the view draws only the articles something downstream goes through (the title says
+    how many others were left out), and every relationship among the drawn nodes.
     """
     start = store.get_node(node_id)
     graph = analytics.projection_of(store)
@@ -105,7 +105,7 @@ def influence_view(store: GraphStore, node_id: str, max_hops: int = 3, *,
     kept = on_trace_paths(trace)
     sg = _with_relationships(store, [e.id for e in trace.entries if e.id in kept],
                              trace.truncated)
-    idle = len(trace.entries) - len(kept)
+    idle = trace.omitted_parts + len(trace.entries) - len(kept)
     note = f"; {idle} articles with nothing downstream not drawn" if idle else ""
     return GraphView(f"Influence of {_name(start)} ({max_hops} hops{note})", sg, node_id)
 

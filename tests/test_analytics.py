@@ -148,9 +148,37 @@ def test_influence_trace(graph: nx.MultiDiGraph) -> None:
     one_hop = analytics.influence_trace(graph, CL_363, max_hops=1)
     assert max(e.hop for e in one_hop.entries) == 1
     capped = analytics.influence_trace(graph, CRC, limit=2)
-    assert capped.truncated and len(capped.entries) == 2
+    assert capped.truncated
+    assert len([e for e in capped.entries if e.via is not RelType.HAS_ARTICLE]) == 2
     with pytest.raises(NodeNotFoundError):
         analytics.influence_trace(graph, "instrument:/none")
+
+
+def test_influence_trace_does_not_spend_the_limit_on_the_roots_articles() -> None:
+    statute = "instrument:/akn/xx/act/2000-01-01/big"
+    articles = [f"article:/akn/xx/act/2000-01-01/big#art_{n}" for n in range(1, 60)]
+    prov = Provenance(statute)
+    nodes = [Node(statute, NodeType.INSTRUMENT, "Big statute"),
+             *(Node(a, NodeType.ARTICLE, a) for a in articles),
+             Node("section:p/1", NodeType.SECTION, "1"), Node("work:p", NodeType.WORK, "P"),
+             Node("work:q", NodeType.WORK, "Q")]
+    rels = [*(Relationship(statute, a, RelType.HAS_ARTICLE, prov) for a in articles),
+            Relationship("work:p", "section:p/1", RelType.HAS_SECTION, prov),
+            Relationship("section:p/1", articles[-1], RelType.MENTIONS, prov),
+            Relationship("work:q", "work:p", RelType.CITES, prov)]
+    trace = analytics.influence_trace(analytics.build_projection(nodes, rels), statute,
+                                      limit=5)
+    by_id = {e.id: e for e in trace.entries}
+    assert by_id["section:p/1"].hop == 1 and by_id["section:p/1"].parent == articles[-1]
+    assert by_id["work:p"].hop == 1 and by_id["work:q"].hop == 2
+    assert by_id[articles[-1]].via is RelType.HAS_ARTICLE  # listed: the mention goes through it
+    assert len(trace.entries) == 5 and not trace.truncated
+    assert trace.omitted_parts == len(articles) - 1
+    assert {r.type for r in trace.relationships} == {RelType.MENTIONS, RelType.CITES}
+    capped = analytics.influence_trace(analytics.build_projection(nodes, rels), statute,
+                                       limit=2)
+    assert capped.truncated and {e.id for e in capped.entries} == {
+        statute, articles[-1], "section:p/1"}
 
 
 def test_self_loops_are_ignored() -> None:

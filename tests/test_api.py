@@ -295,6 +295,20 @@ def test_influence_trace_of_an_article_and_errors(client: TestClient) -> None:
     assert body["detail"][0]["field"] == "max_hops"
 
 
+def test_influence_of_a_statute_lists_downstream_not_only_its_articles(
+        client: TestClient) -> None:
+    trace = ok(client, "/influence", schemas.InfluenceOut, id=CL, limit=3)
+    by_id = {e.node.id: e for e in trace.entries}
+    assert set(trace.hops["0"]) == {CL, CL_363}  # the idle articles are only counted
+    assert trace.omitted_parts == 2
+    assert len(trace.hops["1"]) == 2 and trace.truncated
+    full = ok(client, "/influence", schemas.InfluenceOut, id=CL)
+    by_id = {e.node.id: e for e in full.entries}
+    assert by_id[INTERP_1].via.value == "INTERPRETS" and by_id[INTERP_1].hop == 1  # type: ignore[union-attr]
+    assert by_id[S2].via.value == "MENTIONS" and by_id[PAPER].hop == 1  # type: ignore[union-attr]
+    assert not full.truncated and {t.year for t in full.timeline} >= {1997, 2010}
+
+
 def test_ranking(client: TestClient) -> None:
     ranked = ok(client, "/analytics/ranking", schemas.RankingPage, limit=100)
     scores = [r.score for r in ranked.items]

@@ -117,7 +117,8 @@ def _trace(store: GraphStore, root: str, max_hops: int, limit: int) -> dict[str,
                         "parent": entry.parent})
     return {"root": root, "max_hops": max_hops, "entries": entries, "hops": hops,
             "timeline": [{"year": y, "nodes": list(ids)} for y, ids in trace.timeline()],
-            "relationships": rels_json(trace.relationships), "truncated": trace.truncated}
+            "relationships": rels_json(trace.relationships), "truncated": trace.truncated,
+            "omitted_parts": trace.omitted_parts}
 
 
 @router.get("/influence", response_model=InfluenceOut, responses=error_responses(404, 422, 503,
@@ -125,13 +126,18 @@ def _trace(store: GraphStore, root: str, max_hops: int, limit: int) -> dict[str,
 async def influence(
     request: Request, store: StoreDep, settings: SettingsDep, id: NodeId,
     max_hops: Annotated[int, Query(ge=1, le=MAX_TRACE_HOPS)] = 3,
-    limit: Annotated[int, Query(ge=1, le=MAX_RESULT_NODES)] = 500,
+    limit: Annotated[int, Query(
+        ge=1, le=MAX_RESULT_NODES,
+        description="Nodes reached at most, the root included (capped by the server's "
+                    "max_results); the articles they were reached through are added")] = 500,
 ) -> Response:
     """Everything downstream of an instrument or article, by hops, with a timeline.
 
     Follows SUPPLEMENTS, IMPLEMENTS, INTERPRETS, REFERS_TO, AMENDS, and the sections and
-    works that MENTION or CITE, backwards into the node; an instrument's articles count
-    as the instrument.
+    works that MENTION or CITE, backwards into the node. An instrument's articles are
+    part of it: what points into them is downstream of the instrument. They do not count
+    against ``limit``; those something was reached through are listed (hop of their
+    instrument, via HAS_ARTICLE), the others are only counted in ``omitted_parts``.
     """
     async def compute() -> bytes:
         data = await call_with_timeout(settings, _trace, store, id, max_hops,
