@@ -30,12 +30,22 @@ _URL = re.compile(r"https?://[^\s<>\"]+", re.IGNORECASE)
 _YEAR_PAREN = re.compile(r"\((?:[^()]*?\b)?((?:1[5-9]|20)\d{2})[a-z]?\)")
 _YEAR = re.compile(r"(?<![\d/.-])((?:1[5-9]|20)\d{2})[a-z]?(?![\d/])")
 _QUOTED = re.compile(r"[\"“”«]([^\"“”«»]{3,}?)[\"“”»]")
+#: A title in single quotes (Harvard), only where a title stands: at the start or after
+#: ``. ``, ``, `` or ``) ``, closed before punctuation, so apostrophes are not quotes.
+_SINGLE_QUOTED = re.compile(r"(?:^|(?<=[.,)] ))[‘']([^‘’]{3,}?)[’'](?=[,.;:]|$)")
 #: GB/T 7714 document-type codes, e.g. ``Title[J]. Journal`` or ``书名[M]. 出版社``.
 _GBT_TYPE = re.compile(r"\[(?:J|M|C|D|R|N|S|P|Z|A|EB/OL|J/OL|M/OL|DB|CP|G)\]")
 _NUMBERED_BRACKET = re.compile(r"^[ \t]*\[(\d{1,3})\][ \t]*", re.MULTILINE)
 _NUMBERED_DOT = re.compile(r"^[ \t]*(\d{1,3})[.)][ \t]+", re.MULTILINE)
 _BLANK = re.compile(r"\n[ \t]*\n")
 _INITIALS = re.compile(r"^(?:[A-Z][a-z]?\.?[ -]?){1,3}$")
+#: A name written initials first: ``J. Smith``, ``A. B. van Dijk``, ``J.-P. Sartre``.
+_NAME_FIRST_INITIALS = re.compile(
+    r"(?:[A-Z][a-z]?\.[ -]?-?)+\s*(?:[a-z]{1,3}\s+)?[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+)?")
+_SURNAME = re.compile(r"(?:[a-z]+ )*[A-Z][\w'’ -]*[a-z]")
+_BREAK = re.compile(r"[.?!。](?:\s+|$)")
+_ABBREVIATED = frozenset({"ed", "eds", "et al", "al", "vol", "no", "pp", "inc"})
+_LEADING_NUMBER = re.compile(r"^(?:\[\d{1,3}\]|\d{1,3}[.)](?=\s))\s*")
 
 
 @dataclass(frozen=True, slots=True)
@@ -137,7 +147,7 @@ def parse_reference(raw: str) -> ParsedReference:
     >>> r.authors, r.title, r.venue, r.year
     (('张三', '李四'), '网络犯罪研究', '法学研究', 2019)
     """
-    text = " ".join(raw.split())
+    text = _LEADING_NUMBER.sub("", " ".join(raw.split()))
     doi_match = _DOI.search(text)
     doi = ids.normalise_doi(doi_match.group(1)) if doi_match else None
     url_match = _URL.search(text)
@@ -165,7 +175,7 @@ def _find_year(text: str) -> int | None:
 
 def _split_parts(text: str) -> tuple[str, str | None, str]:
     """Return (authors part, title, venue part) by the first style cue that fits."""
-    quoted = _QUOTED.search(text)
+    quoted = _QUOTED.search(text) or _SINGLE_QUOTED.search(text)
     if quoted:
         return text[: quoted.start()], quoted.group(1), text[quoted.end():]
     gbt = _GBT_TYPE.search(text)
@@ -178,9 +188,11 @@ def _split_parts(text: str) -> tuple[str, str | None, str]:
         after = text[paren.end():].lstrip(" .,:")
         title, _, venue = _split_sentence(after)
         return text[: paren.start()], title, venue
-    authors, _, after = _split_sentence(text, skip_initials=True)
+    authors, after = _split_author_sentence(text)
     title, _, venue = _split_sentence(after)
-    return authors, title or None, venue
+    if title:
+        return authors, title, venue
+    return _split_commas(text)
 
 
 def _last_sentence_break(head: str) -> int:
@@ -189,16 +201,75 @@ def _last_sentence_break(head: str) -> int:
     return positions[-1] if positions else 0
 
 
-def _split_sentence(text: str, *, skip_initials: bool = False) -> tuple[str, str, str]:
-    """Split at the first ``. `` that does not end an initial (``J. Doe``) or abbreviation."""
-    for match in re.finditer(r"[.?!。](?:\s+|$)", text):
+def _split_sentence(text: str) -> tuple[str, str, str]:
+    """Split at the first ``. `` that does not end an abbreviation."""
+    for match in _BREAK.finditer(text):
         word = text[: match.start()].rsplit(" ", 1)[-1]
-        if skip_initials and (len(word) <= 2 or _INITIALS.match(word)):
-            continue
-        if word.lower() in {"ed", "eds", "et al", "al", "vol", "no", "pp", "inc"}:
+        if word.lower() in _ABBREVIATED:
             continue
         return text[: match.start() + 1].rstrip("."), ".", text[match.end():]
     return text, "", ""
+
+
+def _split_author_sentence(text: str) -> tuple[str, str]:
+    """Split ``Authors. Rest`` where the authors may end with an initial (``Zhang, W.``).
+
+    A full stop after an initial ends the authors only when the name it closes is complete
+    (``Zhang, W.``, ``Doe, J. A.``, ``Lee K.``) and no further initial or name follows.
+
+    >>> _split_author_sentence("Zhang, W. Criminal Law. Law Press, 2019")
+    ('Zhang, W.', 'Criminal Law. Law Press, 2019')
+    >>> _split_author_sentence("J. A. Doe. Title. Venue")
+    ('J. A. Doe', 'Title. Venue')
+    """
+    for match in _BREAK.finditer(text):
+        head, tail = text[: match.start()], text[match.end():]
+        word = head.rsplit(" ", 1)[-1]
+        if word.lower() in _ABBREVIATED:
+            continue
+        if len(word) <= 2 or _INITIALS.match(word):
+            if _authors_end_at_initial(head, tail):
+                return head + ".", tail
+            continue
+        return head, tail
+    return text, ""
+
+
+def _authors_end_at_initial(head: str, tail: str) -> bool:
+    """Whether the initial ending ``head`` completes the last author's name."""
+    if not tail or re.match(r"(?:[A-Z][a-z]?\.|&|and\b|,)", tail):
+        return False  # another initial or another author follows
+    next_sentence = re.split(r"[.?!。](?:\s+|$)", tail, maxsplit=1)[0]
+    if len(next_sentence.split()) == 1 and next_sentence[:1].isupper():
+        return False  # "Mary A. Doe.": the surname follows
+    pieces = [p.strip() for p in re.split(r",|;|&|\band\b", head)]
+    last = pieces[-1]
+    if not last:
+        return False
+    if _INITIALS.match(last):
+        # "Zhang, W." / "Doe, J. A.": initials after a surname piece.
+        return len(pieces) >= 2 and bool(_SURNAME.fullmatch(pieces[-2]))
+    # "Lee K." / "Smith JA.": a surname then initials.
+    words = last.split()
+    return len(words) >= 2 and words[0][:1].isupper()
+
+
+def _split_commas(text: str) -> tuple[str, str | None, str]:
+    """``J. Smith, K. Lee, Title, Publisher, Year``: leading name-shaped pieces are authors.
+
+    >>> _split_commas("J. Smith, Title, Oxford University Press, 2001")
+    ('J. Smith', 'Title', 'Oxford University Press, 2001')
+    """
+    pieces = text.split(", ")
+    names = 0
+    while names < len(pieces) - 1 and all(
+            _NAME_FIRST_INITIALS.fullmatch(part.strip())
+            for part in re.split(r"\s+(?:and|&)\s+|^(?:and|&)\s+", pieces[names]) if part):
+        names += 1
+    if names == 0:
+        return text, None, ""
+    title = pieces[names]
+    return ", ".join(pieces[:names]), title, ", ".join(pieces[names + 1:])
 
 
 def _split_authors(text: str) -> tuple[str, ...]:
@@ -244,7 +315,9 @@ def _clean(text: str | None) -> str | None:
 
 
 def _clean_venue(text: str) -> str | None:
-    venue = re.split(r",|\s\d|\(|:|\bvol\b|\bpp\b|\bIn:", text.strip(" .,;:"), maxsplit=1)[0]
+    # A colon before a page number ends the venue; ``Beijing: Law Press`` keeps its place.
+    venue = re.split(r",|\s\d|\(|:\s*\d|\bvol\b|\bpp\b|\bIn:", text.strip(" .,;:"),
+                     maxsplit=1)[0]
     venue = re.sub(r"^(?:In|in)\s+", "", venue)
     return _clean(venue)
 

@@ -67,6 +67,53 @@ def test_parse_reference_styles(raw: str, authors: tuple[str, ...], year: int, t
     assert ref.raw == raw
 
 
+@pytest.mark.parametrize(("raw", "authors", "year", "title", "venue"), [
+    # "Last, F. Title. Place: Publisher, Year." (the author list ends with an initial)
+    ("Zhang, W. Criminal Law and Children. Beijing: Law Press, 2019.", ("Zhang, W.",), 2019,
+     "Criminal Law and Children", "Beijing: Law Press"),
+    ("Doe, J. A. Policing the net. Oxford: Hart, 2012.", ("Doe, J. A.",), 2012,
+     "Policing the net", "Oxford: Hart"),
+    ("Smith, J., and K. Lee. Online harms. London: Hart, 2020.", ("Smith, J.", "K. Lee"),
+     2020, "Online harms", "London: Hart"),
+    ("Mary A. Doe. Policing the net. Oxford: Hart, 2012.", ("Mary A. Doe",), 2012,
+     "Policing the net", "Oxford: Hart"),
+    ("Lee K, Smith JA. Online abuse and law. Law J. 2019;3:1-10.", ("Lee K", "Smith JA"), 2019,
+     "Online abuse and law", "Law J"),
+    # APA
+    ("Smith, J., & Lee, K. (2019). Title of a study. Journal Name, 3(2), 1–10. "
+     "https://doi.org/10.1234/abc.5", ("Smith, J.", "Lee, K."), 2019, "Title of a study",
+     "Journal Name"),
+    # Chicago book, Harvard article (single quotes, an apostrophe inside)
+    ("Smith, John. Title of Book. Chicago: University Press, 2015.", ("Smith, John",), 2015,
+     "Title of Book", "Chicago: University Press"),
+    ("Smith, J. and Lee, K. (2019) 'Children's rights online', Journal of Law, 3(2), "
+     "pp. 1-10.", ("Smith, J.", "Lee, K."), 2019, "Children's rights online", "Journal of Law"),
+    # Initials first, commas only
+    ("J. Smith, Title of Work, Oxford University Press, 2001", ("J. Smith",), 2001,
+     "Title of Work", "Oxford University Press"),
+    ("J. Smith and K. Lee, Online harms, Hart, 2020.", ("J. Smith", "K. Lee"), 2020,
+     "Online harms", "Hart"),
+    # IEEE, with its number still in front
+    ("[3] A. B. Author, “Title of paper,” Venue Name, vol. 2, 2010.", ("A. B. Author",), 2010,
+     "Title of paper", "Venue Name"),
+    # GB/T 7714 journal article and book
+    ("王小明. 未成年人网络保护研究[J]. 中国法学, 2021(2): 15-30.", ("王小明",), 2021,
+     "未成年人网络保护研究", "中国法学"),
+    ("钱七. 网络治理[M]. 北京: 法律出版社, 2020.", ("钱七",), 2020, "网络治理", "北京: 法律出版社"),
+])
+def test_parse_reference_style_table(raw: str, authors: tuple[str, ...], year: int,
+                                     title: str, venue: str) -> None:
+    ref = parse_reference(raw)
+    assert (ref.authors, ref.year, ref.title, ref.venue) == (authors, year, title, venue)
+    assert reference_work_id(ref) == ids.work_id_from_title_year(title, year) or ref.doi
+
+
+def test_bare_url_reference() -> None:
+    ref = parse_reference("https://example.org/reports/child-safety")
+    assert ref.url == "https://example.org/reports/child-safety"
+    assert (ref.authors, ref.title, ref.venue, ref.year, ref.doi) == ((), None, None, None, None)
+
+
 def test_doi_and_url() -> None:
     ref = parse_reference("Doe, J. (2010). Title here. Venue. https://doi.org/10.5555/AbC.9.")
     assert ref.doi == "10.5555/abc.9" and ref.url == "https://doi.org/10.5555/AbC.9"
