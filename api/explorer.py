@@ -32,6 +32,7 @@ from api.errors import status_of
 from citegraph import viz, vizqueries
 from citegraph.errors import CitegraphError
 from citegraph.model import Node, NodeType, Relationship
+from citegraph.queries import node_relationships
 from citegraph.stores.base import MAX_DEPTH, MAX_PATH_LENGTH, GraphStore
 
 router = APIRouter(include_in_schema=False)
@@ -207,9 +208,12 @@ async def node_data(store: StoreDep, id: NodeId) -> Response:
 
 
 def node_detail(store: GraphStore, node_id: str) -> dict[str, Any]:
+    """The side panel's data: the node, every kind of relationship counted (``summary``)
+    and the first :data:`PANEL_RELATIONSHIPS` relationships taken in turn from each type
+    and direction, so a statute's articles do not hide who mentions or interprets it."""
     node = store.get_node(node_id)
-    rels = store.relationships(node_id, limit=PANEL_RELATIONSHIPS + 1)
-    shown = rels[:PANEL_RELATIONSHIPS]
+    touching = node_relationships(store, node_id)
+    shown = touching.relationships[:PANEL_RELATIONSHIPS]
     others = {r.target if r.source == node_id else r.source for r in shown}
     labels: dict[str, Node] = {}
     for other in sorted(others):
@@ -218,8 +222,11 @@ def node_detail(store: GraphStore, node_id: str) -> dict[str, Any]:
             labels[other] = found
     return {"node": {"id": node.id, "type": node.type.value, "label": node.label,
                      "props": dict(node.props)},
+            "summary": [{"type": g.type.value, "direction": g.direction.value,
+                         "count": g.count, "capped": g.capped} for g in touching.groups],
             "relationships": [_panel_rel(r, node_id, labels) for r in shown],
-            "truncated": len(rels) > PANEL_RELATIONSHIPS}
+            "truncated": (len(touching.relationships) > PANEL_RELATIONSHIPS
+                          or not touching.complete)}
 
 
 def _panel_rel(rel: Relationship, node_id: str, nodes: dict[str, Node]) -> dict[str, Any]:

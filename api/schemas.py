@@ -69,11 +69,26 @@ class SubgraphOut(_Model):
     truncated: bool = Field(description="True when a cap cut the result")
 
 
+class RelGroupOut(_Model):
+    type: RelType
+    direction: Literal["out", "in"] = Field(description="out: the node is the source")
+    count: int = Field(description="How many relationships of this type and direction")
+    capped: bool = Field(description="True when the count stopped at the server's cap")
+
+
 class NodeDetail(_Model):
     node: NodeOut
+    summary: list[RelGroupOut] = Field(
+        description="Every type and direction of relationship touching the node, counted "
+                    "(whatever the filters)")
     relationships: list[RelationshipOut] = Field(
-        description="Relationships touching the node, with their provenance")
-    truncated: bool
+        description="One page of the relationships matching the filters, with their "
+                    "provenance, taken in turn from each type and direction so that "
+                    "every kind appears on the first page")
+    truncated: bool = Field(description="True when matching relationships are left out of "
+                                        "this page (see next_cursor)")
+    next_cursor: str | None = Field(default=None,
+                                    description="Pass as ?cursor= for the next page")
 
 
 class NodePage(_Model):

@@ -112,6 +112,30 @@ def test_node_by_query_and_by_path_with_slash_colon_hash(client: TestClient) -> 
     assert "art_363" in mention.provenance.quote
 
 
+def test_node_detail_shows_every_kind_of_relationship_under_the_cap(
+        loaded: GraphStore, tmp_path: Path) -> None:
+    # The statute has 3 HAS_ARTICLE edges out and one ENACTED in; a cap of 2 used to show
+    # two HAS_ARTICLE edges (sorted by identity) and hide who enacted it.
+    with TestClient(create_app(make_settings(tmp_path, max_results=2), loaded)) as small:
+        detail = ok(small, "/node", schemas.NodeDetail, id=CL)
+        assert {(g.type.value, g.direction, g.count) for g in detail.summary} == {
+            ("HAS_ARTICLE", "out", 3), ("ENACTED", "in", 1)}
+        assert {r.type.value for r in detail.relationships} == {"HAS_ARTICLE", "ENACTED"}
+        assert detail.truncated and detail.next_cursor is not None
+        seen = [r.target for r in detail.relationships if r.type.value == "HAS_ARTICLE"]
+        rest = ok(small, "/node", schemas.NodeDetail, id=CL, cursor=detail.next_cursor)
+        seen += [r.target for r in rest.relationships]
+        assert rest.next_cursor is None and not rest.truncated
+        assert sorted(seen) == sorted([CL_17_1, CL_363, CL_364])
+        enacted = ok(small, "/node", schemas.NodeDetail, id=CL, rel_type="ENACTED",
+                     direction="in")
+        assert [(r.source, r.type.value) for r in enacted.relationships] == [(CN, "ENACTED")]
+        assert not enacted.truncated and len(enacted.summary) == 2  # summary unfiltered
+        outgoing = ok(small, "/nodes/" + quote(CL, safe="/:"), schemas.NodeDetail,
+                      direction="out", limit=5)
+        assert {r.type.value for r in outgoing.relationships} == {"HAS_ARTICLE"}
+
+
 def test_unknown_node_is_404_in_error_shape(client: TestClient) -> None:
     body = error(client.get("/node", params={"id": "article:/akn/xx#art_1"}), 404, "not_found")
     assert "article:/akn/xx#art_1" in body["message"]

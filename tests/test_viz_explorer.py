@@ -28,7 +28,7 @@ from viz_graph import (
 from api.app import create_app
 from citegraph import vizqueries
 from citegraph.errors import NodeNotFoundError
-from citegraph.model import NodeType
+from citegraph.model import GraphBatch, Node, NodeType, Provenance, Relationship, RelType
 from citegraph.settings import Settings
 from citegraph.stores.base import GraphStore
 from citegraph.stores.embedded import EmbeddedStore
@@ -192,6 +192,28 @@ def test_node_detail_for_the_panel(client: TestClient) -> None:
     assert ("MENTIONS", "in", SEC_1) in rels and ("HAS_ARTICLE", "in", CRC) in rels
     assert detail["truncated"] is False
     assert client.get("/viz/data/node", params={"id": SEC_2}).status_code == 200
+
+
+def test_panel_shows_every_kind_of_relationship_of_a_large_statute(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    from api import explorer
+
+    store = EmbeddedStore()
+    statute = "instrument:/akn/xx/act/2000-01-01/big"
+    arts = [Node(f"article:/akn/xx/act/2000-01-01/big#art_{n}", NodeType.ARTICLE, str(n))
+            for n in range(12)]
+    prov = Provenance(statute)
+    rels = [Relationship(statute, a.id, RelType.HAS_ARTICLE, prov) for a in arts]
+    rels.append(Relationship("section:p/1", statute, RelType.MENTIONS, prov))
+    store.write(GraphBatch.of("d", [Node(statute, NodeType.INSTRUMENT, "Big"),
+                                    Node("section:p/1", NodeType.SECTION, "1"), *arts], rels))
+    monkeypatch.setattr(explorer, "PANEL_RELATIONSHIPS", 5)
+    detail = explorer.node_detail(store, statute)
+    shown = {(r["type"], r["direction"]) for r in detail["relationships"]}
+    assert ("MENTIONS", "in") in shown and len(detail["relationships"]) == 5
+    assert detail["truncated"] is True
+    assert {(g["type"], g["count"]) for g in detail["summary"]} == {
+        ("HAS_ARTICLE", 12), ("MENTIONS", 1)}
 
 
 def test_explorer_is_not_in_the_api_schema(client: TestClient) -> None:

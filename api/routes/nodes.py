@@ -16,7 +16,12 @@ from starlette.responses import Response
 
 from api.deps import SettingsDep, StoreDep, cached, call, is_inline
 from api.errors import error_responses
-from api.pagination import decode_key_cursor, encode_key_cursor
+from api.pagination import (
+    decode_key_cursor,
+    decode_offset_cursor,
+    encode_key_cursor,
+    encode_offset_cursor,
+)
 from api.schemas import (
     JSONBytes,
     NodeDetail,
@@ -28,6 +33,7 @@ from api.schemas import (
 )
 from citegraph.analytics import own_year
 from citegraph.model import Node, NodeType, RelType
+from citegraph.queries import RelGroup, node_relationships
 from citegraph.settings import Settings
 from citegraph.stores.base import MAX_DEPTH, MAX_RESULT_NODES, Direction, GraphStore
 
@@ -54,23 +60,53 @@ def invalid(field: str, message: str) -> RequestValidationError:
                                     "type": "value_error"}])
 
 
-async def _detail(request: Request, store: GraphStore, settings: Settings,
-                  node_id: str) -> Response:
+def group_json(group: RelGroup) -> dict[str, object]:
+    """The :class:`RelGroupOut` shape of a group."""
+    return {"type": group.type.value, "direction": group.direction.value,
+            "count": group.count, "capped": group.capped}
+
+
+async def _detail(request: Request, store: GraphStore, settings: Settings, node_id: str,
+                  direction: Direction, rel_types: list[RelType] | None, cursor: str | None,
+                  limit: int) -> Response:
+    offset = decode_offset_cursor(cursor)
+    limit = min(limit, settings.max_results)
+
     async def compute() -> bytes:
         node = await call(store, store.get_node, node_id)
-        cap = settings.max_results
-        rels = await call(store, store.relationships, node_id, limit=cap + 1)
-        return orjson.dumps({"node": node_json(node), "relationships": rels_json(rels[:cap]),
-                             "truncated": len(rels) > cap})
+        found = await call(store, node_relationships, store, node_id, direction=direction,
+                           rel_types=rel_types)
+        shown = found.relationships[offset:offset + limit]
+        more = len(found.relationships) > offset + limit
+        return orjson.dumps({
+            "node": node_json(node), "summary": [group_json(g) for g in found.groups],
+            "relationships": rels_json(shown),
+            "truncated": more or not found.complete,
+            "next_cursor": encode_offset_cursor(offset + limit) if more else None})
 
     return await cached(request, store, compute)
 
 
+RelDirection = Annotated[Direction, Query(
+    description="Relationships starting at the node (out), ending at it (in), or both")]
+RelLimit = Annotated[int, Query(ge=1, le=MAX_RESULT_NODES,
+                                description="Relationships per page (capped by the "
+                                            "server's max_results)")]
+
+
 @router.get("/node", response_model=NodeDetail, responses=error_responses(404, 422, 503))
 async def get_node(request: Request, store: StoreDep, settings: SettingsDep,
-                   id: NodeId) -> Response:
-    """One node, its properties, and the relationships touching it with their provenance."""
-    return await _detail(request, store, settings, id)
+                   id: NodeId, rel_type: RelTypes = None,
+                   direction: RelDirection = Direction.BOTH, cursor: CursorParam = None,
+                   limit: RelLimit = 100) -> Response:
+    """One node, its properties, and the relationships touching it with their provenance.
+
+    ``summary`` counts every type and direction of relationship; ``relationships`` is
+    one page of those matching ``rel_type`` and ``direction``, taken in turn from each
+    type and direction (the first page shows every kind, however many articles a statute
+    has); filter by type and direction to page through one kind.
+    """
+    return await _detail(request, store, settings, id, direction, rel_type, cursor, limit)
 
 
 @router.get("/nodes/{node_id:path}", response_model=NodeDetail,
@@ -79,9 +115,12 @@ async def get_node_by_path(
     request: Request, store: StoreDep, settings: SettingsDep,
     node_id: Annotated[str, Path(min_length=1, max_length=2048,
                                  description="Node id; encode '#' as %23")],
+    rel_type: RelTypes = None, direction: RelDirection = Direction.BOTH,
+    cursor: CursorParam = None, limit: RelLimit = 100,
 ) -> Response:
     """Same as ``GET /node?id=``, with the id as the rest of the path."""
-    return await _detail(request, store, settings, node_id)
+    return await _detail(request, store, settings, node_id, direction, rel_type, cursor,
+                         limit)
 
 
 def _year_ok(node: Node, year_min: int | None, year_max: int | None) -> bool:
