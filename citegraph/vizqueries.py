@@ -33,6 +33,9 @@ VIEW_LIMIT = MAX_RESULT_NODES
 NEIGHBOURS_PER_HIT = 40
 #: How many nodes a filtered listing (search without words) shows.
 LISTING_LIMIT = 300
+#: A year-filtered listing reads the store in pages of this size, this many pages at most.
+SCAN_PAGE = 500
+MAX_SCAN_PAGES = 20
 
 
 @dataclass(frozen=True, slots=True)
@@ -161,8 +164,7 @@ def search_view(store: GraphStore, text: str, *,
     types = set(node_types) if node_types else None
     if not words:
         return _listing_view(store, types, year_min, year_max)
-    hits = [h.node for h in store.search(words, node_types=types, limit=limit)
-            if in_years(h.node, year_min, year_max)]
+    hits = search_in_years(store, words, types, year_min, year_max, limit)
     ids: list[str] = [h.id for h in hits]
     truncated = False
     for hit in hits:
@@ -177,6 +179,46 @@ def search_view(store: GraphStore, text: str, *,
     return GraphView(title, sg, hits[0].id if hits else None)
 
 
+def search_in_years(store: GraphStore, words: str, types: Collection[NodeType] | None,
+                    year_min: int | None, year_max: int | None, limit: int) -> list[Node]:
+    """The best ``limit`` search hits in the year range (undated hits stay).
+
+    The range is applied before the cut: the store is asked for more hits (four times
+    as many each round, up to its cap) until ``limit`` of them are in range or the
+    results end.
+    """
+    asked = min(limit, MAX_RESULT_NODES)
+    while True:
+        found = store.search(words, node_types=types, limit=asked)
+        kept = [h.node for h in found if in_years(h.node, year_min, year_max)]
+        if (len(kept) >= limit or len(found) < asked or asked >= MAX_RESULT_NODES
+                or (year_min is None and year_max is None)):
+            return kept[:limit]
+        asked = min(asked * 4, MAX_RESULT_NODES)
+
+
+def list_in_years(store: GraphStore, node_type: NodeType, year_min: int | None,
+                  year_max: int | None, limit: int) -> tuple[list[Node], bool]:
+    """The first ``limit`` nodes of a type (by id) in the year range, and whether more are.
+
+    Pages through the store (at most :data:`MAX_SCAN_PAGES` pages), so that the range is
+    applied before the cut.
+    """
+    kept: list[Node] = []
+    after: str | None = None
+    for _ in range(MAX_SCAN_PAGES):
+        page = store.list_nodes(node_type=node_type, after=after, limit=SCAN_PAGE)
+        for node in page:
+            if in_years(node, year_min, year_max):
+                if len(kept) == limit:
+                    return kept, True
+                kept.append(node)
+        if len(page) < SCAN_PAGE:
+            return kept, False
+        after = page[-1].id
+    return kept, True
+
+
 def _listing_view(store: GraphStore, types: set[NodeType] | None, year_min: int | None,
                   year_max: int | None) -> GraphView:
     wanted = sorted(types) if types else list(NodeType)
@@ -184,9 +226,9 @@ def _listing_view(store: GraphStore, types: set[NodeType] | None, year_min: int 
     ids: list[str] = []
     truncated = False
     for node_type in wanted:
-        page = store.list_nodes(node_type=node_type, limit=per_type + 1)
-        truncated = truncated or len(page) > per_type
-        ids.extend(n.id for n in page[:per_type] if in_years(n, year_min, year_max))
+        page, more = list_in_years(store, node_type, year_min, year_max, per_type)
+        truncated = truncated or more
+        ids.extend(n.id for n in page)
     sg = _with_relationships(store, ids, truncated)
     label = ", ".join(t.value for t in wanted) if types else "all types"
     return GraphView(f"Nodes: {label}", sg, None)

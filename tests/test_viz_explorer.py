@@ -216,6 +216,38 @@ def test_panel_shows_every_kind_of_relationship_of_a_large_statute(
         ("HAS_ARTICLE", 12), ("MENTIONS", 1)}
 
 
+def _many_dated_instruments() -> EmbeddedStore:
+    """Thirty child-related instruments of 1990 and one of 2001, whose id sorts last."""
+    store = EmbeddedStore()
+    nodes = [Node(f"instrument:/akn/xx/act/1990-01-01/child-act-{n:02d}", NodeType.INSTRUMENT,
+                  f"Child act {n}") for n in range(30)]
+    nodes.append(Node("instrument:/akn/zz/act/2001-01-01/late", NodeType.INSTRUMENT,
+                      "Late protocol on the sale of children and child welfare"))
+    store.write(GraphBatch.of("d", nodes, []))
+    return store
+
+
+def test_year_range_is_applied_before_the_search_cut() -> None:
+    store = _many_dated_instruments()
+    view = vizqueries.search_view(store, "child", year_min=2000, year_max=2005, limit=5)
+    assert ids(view) == {"instrument:/akn/zz/act/2001-01-01/late"}
+    assert view.title.endswith("(1 hit)")
+    undated = vizqueries.search_view(store, "child", limit=5)
+    assert len(ids(undated)) == 5
+
+
+def test_year_range_is_applied_before_the_listing_cut(monkeypatch: pytest.MonkeyPatch) -> None:
+    store = _many_dated_instruments()
+    monkeypatch.setattr(vizqueries, "LISTING_LIMIT", 3)
+    monkeypatch.setattr(vizqueries, "SCAN_PAGE", 7)
+    view = vizqueries.search_view(store, "", node_types=[NodeType.INSTRUMENT],
+                                  year_min=2000, year_max=2005)
+    assert ids(view) == {"instrument:/akn/zz/act/2001-01-01/late"}
+    assert not view.subgraph.truncated
+    early = vizqueries.search_view(store, "", node_types=[NodeType.INSTRUMENT], year_max=1995)
+    assert len(ids(early)) == 3 and early.subgraph.truncated
+
+
 def test_explorer_is_not_in_the_api_schema(client: TestClient) -> None:
     paths = client.get("/openapi.json").json()["paths"]
     assert not [p for p in paths if p == "/" or p.startswith("/viz")]
