@@ -201,7 +201,13 @@ class MatrixCellOut(_Model):
 class MatrixOut(_Model):
     jurisdictions: list[NodeOut]
     concepts: list[NodeOut]
-    cells: list[MatrixCellOut]
+    cells: list[MatrixCellOut] = Field(
+        description="Concepts addressed by instruments binding the jurisdiction: ratified, "
+                    "enacted, or its own (a signature alone does not bind)")
+    signed_only: list[MatrixCellOut] = Field(
+        default_factory=list,
+        description="Concepts addressed by instruments the jurisdiction signed without "
+                    "ratifying (listed apart, not in cells)")
 
 
 # -- writes and Cypher -----------------------------------------------------------------------

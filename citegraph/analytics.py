@@ -46,7 +46,9 @@ TRACE_TYPES = frozenset(
     {RelType.SUPPLEMENTS, RelType.IMPLEMENTS, RelType.INTERPRETS, RelType.REFERS_TO,
      RelType.AMENDS, RelType.MENTIONS, RelType.CITES}
 )
-ADOPTION_TYPES = frozenset({RelType.RATIFIED, RelType.SIGNED, RelType.ENACTED})
+#: Adoption edges that bind a jurisdiction to an instrument (a signature alone does not).
+BINDING_TYPES = frozenset({RelType.RATIFIED, RelType.ENACTED})
+ADOPTION_TYPES = frozenset({*BINDING_TYPES, RelType.SIGNED})
 CONCEPT_TYPES = frozenset({RelType.DEFINES, RelType.ADDRESSES})
 #: How many evidence ids a pair or a cell lists at most.
 MAX_EVIDENCE = 50
@@ -382,14 +384,20 @@ class MatrixCell:
 
 @dataclass(frozen=True, slots=True)
 class Matrix:
+    """Cells where a jurisdiction is bound; ``signed_only`` where it only signed.
+
+    ``jurisdictions`` and ``concepts`` list every id either kind of cell names.
+    """
+
     jurisdictions: tuple[str, ...]
     concepts: tuple[str, ...]
     cells: tuple[MatrixCell, ...]
+    signed_only: tuple[MatrixCell, ...] = ()
 
 
 def _instrument_jurisdictions(graph: nx.MultiDiGraph, instrument: str) -> set[str]:
-    """Jurisdictions that ratified, signed or enacted an instrument, or its own property."""
-    out = {source for source, _ in _in(graph, instrument, ADOPTION_TYPES)
+    """Jurisdictions bound by an instrument: that ratified or enacted it, or its property."""
+    out = {source for source, _ in _in(graph, instrument, BINDING_TYPES)
            if _node(graph, source).type is NodeType.JURISDICTION}
     value = _node(graph, instrument).props.get("jurisdiction")
     if isinstance(value, str) and value:
@@ -399,16 +407,34 @@ def _instrument_jurisdictions(graph: nx.MultiDiGraph, instrument: str) -> set[st
     return out
 
 
+def _signatories(graph: nx.MultiDiGraph, instrument: str) -> set[str]:
+    """Jurisdictions that signed an instrument (bound or not)."""
+    return {source for source, _ in _in(graph, instrument, (RelType.SIGNED,))
+            if _node(graph, source).type is NodeType.JURISDICTION}
+
+
+_Cells = dict[tuple[str, str], tuple[set[str], set[str]]]
+
+
+def _cells(found: _Cells) -> tuple[MatrixCell, ...]:
+    return tuple(MatrixCell(j, c, tuple(sorted(i)), tuple(sorted(e)[:MAX_EVIDENCE]))
+                 for (j, c), (i, e) in sorted(found.items()))
+
+
 def jurisdiction_concept_matrix(graph: nx.MultiDiGraph) -> Matrix:
     """Which jurisdiction's instruments address which concept, with the articles as evidence.
 
     An instrument addresses a concept when it or one of its articles DEFINES or ADDRESSES
     it; the evidence lists those articles (or the instrument itself). An instrument
-    belongs to the jurisdictions that ratified, signed or enacted it, and to the one its
-    ``jurisdiction`` property names.
+    binds the jurisdictions that ratified or enacted it and the one its ``jurisdiction``
+    property names: those make the ``cells``. A jurisdiction that only signed an
+    instrument is not bound by it; such pairs are listed apart, in ``signed_only`` (a
+    pair appears there only for the instruments the jurisdiction signed without being
+    bound).
     """
-    found: dict[tuple[str, str], tuple[set[str], set[str]]] = {}
-    jurisdictions: dict[str, set[str]] = {}
+    bound: _Cells = {}
+    signed: _Cells = {}
+    owners: dict[str, tuple[set[str], set[str]]] = {}
     for holder, concept, rel in graph.edges(data="r"):
         if rel.type not in CONCEPT_TYPES or _node(graph, concept).type is not NodeType.CONCEPT:
             continue
@@ -417,16 +443,18 @@ def jurisdiction_concept_matrix(graph: nx.MultiDiGraph) -> Matrix:
             owning_instrument(graph, holder) if kind is NodeType.ARTICLE else None)
         if instrument is None:
             continue
-        if instrument not in jurisdictions:
-            jurisdictions[instrument] = _instrument_jurisdictions(graph, instrument)
-        for jurisdiction in jurisdictions[instrument]:
-            cell = found.setdefault((jurisdiction, concept), (set(), set()))
-            cell[0].add(instrument)
-            cell[1].add(holder)
-    cells = tuple(MatrixCell(j, c, tuple(sorted(i)), tuple(sorted(e)[:MAX_EVIDENCE]))
-                  for (j, c), (i, e) in sorted(found.items()))
-    return Matrix(tuple(sorted({c.jurisdiction for c in cells})),
-                  tuple(sorted({c.concept for c in cells})), cells)
+        if instrument not in owners:
+            binding = _instrument_jurisdictions(graph, instrument)
+            owners[instrument] = (binding, _signatories(graph, instrument) - binding)
+        for table, jurisdictions in zip((bound, signed), owners[instrument], strict=True):
+            for jurisdiction in jurisdictions:
+                cell = table.setdefault((jurisdiction, concept), (set(), set()))
+                cell[0].add(instrument)
+                cell[1].add(holder)
+    cells, signed_only = _cells(bound), _cells(signed)
+    both = (*cells, *signed_only)
+    return Matrix(tuple(sorted({c.jurisdiction for c in both})),
+                  tuple(sorted({c.concept for c in both})), cells, signed_only)
 
 
 # -- influence trace -------------------------------------------------------------------------

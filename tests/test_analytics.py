@@ -126,6 +126,22 @@ def test_matrix(graph: nx.MultiDiGraph) -> None:
     assert matrix.jurisdictions == tuple(sorted(matrix.jurisdictions))
 
 
+def test_matrix_does_not_bind_a_jurisdiction_that_only_signed() -> None:
+    us = "jurisdiction:US"
+    prov = Provenance("catalog")
+    graph = analytics.build_projection(
+        [*NODES, Node(us, NodeType.JURISDICTION, "United States")],
+        [*RELATIONSHIPS, Relationship(us, CRC, RelType.SIGNED, prov),
+         Relationship(GB, CRC, RelType.SIGNED, prov)])
+    matrix = analytics.jurisdiction_concept_matrix(graph)
+    assert us not in {c.jurisdiction for c in matrix.cells}
+    signed = {(c.jurisdiction, c.concept): c for c in matrix.signed_only}
+    assert signed[(us, CSAM)].instruments == (CRC,) and signed[(us, CSAM)].evidence == (CRC_34,)
+    assert (GB, CSAM) not in signed  # GB ratified it too: bound, in cells
+    assert (GB, CSAM) in {(c.jurisdiction, c.concept) for c in matrix.cells}
+    assert us in matrix.jurisdictions
+
+
 def test_matrix_without_has_article_edges_uses_the_article_ids() -> None:
     nodes = [n for n in NODES]
     rels = [r for r in RELATIONSHIPS if r.type is not RelType.HAS_ARTICLE]

@@ -381,6 +381,21 @@ def test_jurisdiction_concept_matrix(client: TestClient) -> None:
     assert cells[(CN, AGE)].evidence == [CL_17_1]
     assert {j.id for j in matrix.jurisdictions} >= {CN}
     assert {c.id for c in matrix.concepts} == {AGE, CSAM, "concept:possession"}
+    assert matrix.signed_only == []
+
+
+def test_jurisdiction_concept_matrix_keeps_signatures_apart(client: TestClient,
+                                                           loaded: GraphStore) -> None:
+    from citegraph.model import GraphBatch, Node, NodeType, Provenance, Relationship, RelType
+
+    us = "jurisdiction:US"
+    loaded.write(GraphBatch.of("catalog", [Node(us, NodeType.JURISDICTION, "United States")],
+                               [Relationship(us, CRC, RelType.SIGNED, Provenance("catalog"))]))
+    matrix = ok(client, "/analytics/jurisdiction-concept", schemas.MatrixOut)
+    assert us not in {c.jurisdiction for c in matrix.cells}
+    assert [(c.jurisdiction, c.concept, c.instruments) for c in matrix.signed_only] == [
+        (us, CSAM, [CRC])]
+    assert us in {j.id for j in matrix.jurisdictions}
 
 
 # -- export ----------------------------------------------------------------------------------

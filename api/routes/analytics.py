@@ -125,15 +125,23 @@ def _matrix(store: GraphStore) -> dict[str, Any]:
     matrix = analytics.jurisdiction_concept_matrix(graph)
     return {"jurisdictions": [_node(graph, j) for j in matrix.jurisdictions],
             "concepts": [_node(graph, c) for c in matrix.concepts],
-            "cells": [{"jurisdiction": c.jurisdiction, "concept": c.concept,
-                       "instruments": list(c.instruments), "evidence": list(c.evidence)}
-                      for c in matrix.cells]}
+            "cells": [_cell(c) for c in matrix.cells],
+            "signed_only": [_cell(c) for c in matrix.signed_only]}
+
+
+def _cell(cell: analytics.MatrixCell) -> dict[str, Any]:
+    return {"jurisdiction": cell.jurisdiction, "concept": cell.concept,
+            "instruments": list(cell.instruments), "evidence": list(cell.evidence)}
 
 
 @router.get("/jurisdiction-concept", response_model=MatrixOut, responses=ERRORS)
 async def jurisdiction_concept(request: Request, store: StoreDep,
                                settings: SettingsDep) -> Response:
-    """Which jurisdiction's instruments address which concept, with the articles as evidence."""
+    """Which jurisdiction's instruments address which concept, with the articles as evidence.
+
+    ``cells`` count only instruments that bind the jurisdiction (RATIFIED, ENACTED, or
+    its own); instruments it only SIGNED are listed apart in ``signed_only``.
+    """
 
     async def compute() -> bytes:
         return orjson.dumps(await call_with_timeout(settings, _matrix, store))
