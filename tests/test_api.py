@@ -413,7 +413,7 @@ def test_export_subgraphs_and_formats(client: TestClient) -> None:
 
     import networkx as nx
 
-    by_ids = client.get("/export", params={"ids": [CL, CL_363, "concept:missing"]}).json()
+    by_ids = client.get("/export", params={"ids": [CL, CL_363]}).json()
     assert {n["id"] for n in by_ids["nodes"]} == {CL, CL_363}
     assert [(e["source"], e["type"]) for e in by_ids["edges"]] == [(CL, "HAS_ARTICLE")]
     ego = client.get("/export", params={"ego": CL_363, "depth": 1,
@@ -431,6 +431,29 @@ def test_export_subgraphs_and_formats(client: TestClient) -> None:
     error(client.get("/export", params={"ego": "concept:missing"}), 404)
     body = error(client.get("/export", params={"ego": CRC, "ids": [CRC]}), 422)
     assert body["detail"][0]["field"] == "ego"
+
+
+def test_export_names_unknown_ids(client: TestClient) -> None:
+    body = error(client.get("/export", params={"ids": [CL, "concept:missing", "nope:x"]}),
+                 404, "not_found")
+    assert "concept:missing" in body["message"] and "nope:x" in body["message"]
+    assert CL not in body["message"]
+
+
+def test_export_says_when_the_cap_cut_an_ego_network(loaded: GraphStore,
+                                                     tmp_path: Path) -> None:
+    with TestClient(create_app(make_settings(tmp_path, max_results=2), loaded)) as small:
+        cut = small.get("/export", params={"format": "graphml", "ego": CL, "depth": 1})
+        assert cut.status_code == 200
+        assert cut.headers["X-Citegraph-Truncated"] == "true"
+        assert cut.headers["X-Citegraph-Omitted-Nodes"] == "3"  # of 3 articles and CN
+        whole = small.get("/export", params={"ego": INTERP_1, "depth": 1,
+                                             "rel_type": "INTERPRETS"})
+        assert whole.headers["X-Citegraph-Truncated"] == "false"
+        assert "X-Citegraph-Omitted-Nodes" not in whole.headers
+    spec = small.get("/openapi.json").json()
+    assert "X-Citegraph-Truncated" in spec["paths"]["/export"]["get"]["responses"]["200"][
+        "headers"]
 
 
 # -- cursor, OpenAPI -------------------------------------------------------------------------

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Query
@@ -13,8 +14,9 @@ from api.deps import SettingsDep, StoreDep, call_with_timeout
 from api.errors import error_responses
 from api.routes.nodes import RelTypes, invalid
 from citegraph import export
+from citegraph.errors import NodeNotFoundError
 from citegraph.model import Node, Relationship
-from citegraph.stores.base import MAX_DEPTH, Direction, GraphStore
+from citegraph.stores.base import MAX_DEPTH, MAX_RESULT_NODES, Direction, GraphStore
 
 router = APIRouter(tags=["export"])
 
@@ -39,33 +41,70 @@ class ExportGraph(BaseModel):
     edges: list[dict[str, Any]]
 
 
+#: Response headers that say whether an ego export was cut by the server's cap.
+TRUNCATED_HEADER = "X-Citegraph-Truncated"
+OMITTED_HEADER = "X-Citegraph-Omitted-Nodes"
+#: How many unknown ids a 404 names at most.
+MAX_NAMED_IDS = 10
+
+
+@dataclass(frozen=True, slots=True)
+class Selection:
+    """What an export holds, and how many nodes the cap left out (0 when complete)."""
+
+    nodes: list[Node]
+    relationships: list[Relationship]
+    omitted: int = 0
+
+
+def _missing(ids: list[str], found: set[str]) -> None:
+    """Raise a 404 naming the requested ids that are not in the graph."""
+    unknown = [i for i in dict.fromkeys(ids) if i not in found]
+    if unknown:
+        named = ", ".join(repr(i) for i in unknown[:MAX_NAMED_IDS])
+        more = f" and {len(unknown) - MAX_NAMED_IDS} more" if len(unknown) > MAX_NAMED_IDS else ""
+        raise NodeNotFoundError(f"no node with id {named}{more}")
+
+
 def _select(store: GraphStore, ids: list[str] | None, ego: str | None, depth: int,
-            direction: Direction, rel_types: Any,
-            max_nodes: int) -> tuple[list[Node], list[Relationship]]:
-    """The nodes and relationships to export."""
+            direction: Direction, rel_types: Any, max_nodes: int) -> Selection:
+    """The nodes and relationships to export.
+
+    Unknown ``ids`` are a :class:`NodeNotFoundError` naming them. An ego network cut by
+    ``max_nodes`` reports how many nodes were left out: counted with a second walk up to
+    the store's hard cap (so a lower bound beyond it).
+    """
     if ids:
         sub = store.subgraph(ids)
-        return list(sub.nodes), list(sub.relationships)
+        _missing(ids, {n.id for n in sub.nodes})
+        return Selection(list(sub.nodes), list(sub.relationships))
     if ego is not None:
         sub = store.neighbours(ego, depth=depth, direction=direction, rel_types=rel_types,
                                limit=max_nodes)
-        return list(sub.nodes), list(sub.relationships)
-    return list(store.iter_nodes()), list(store.iter_relationships())
+        omitted = 0
+        if sub.truncated:
+            wider = store.neighbours(ego, depth=depth, direction=direction,
+                                     rel_types=rel_types, limit=MAX_RESULT_NODES)
+            omitted = max(1, len(wider.nodes) - len(sub.nodes))
+        return Selection(list(sub.nodes), list(sub.relationships), omitted)
+    return Selection(list(store.iter_nodes()), list(store.iter_relationships()))
 
 
 def _prepare(store: GraphStore, fmt: str, ids: list[str] | None, ego: str | None, depth: int,
-             direction: Direction, rel_types: Any, max_nodes: int) -> Iterator[bytes]:
+             direction: Direction, rel_types: Any,
+             max_nodes: int) -> tuple[Iterator[bytes], int]:
     """Select and render up front (errors surface before the response starts).
 
     JSON is streamed item by item from sorted lists; the XML writers build the whole
-    document, which is then sent in chunks.
+    document, which is then sent in chunks. Returns the chunks and the omitted count.
     """
-    nodes, rels = _select(store, ids, ego, depth, direction, rel_types, max_nodes)
+    chosen = _select(store, ids, ego, depth, direction, rel_types, max_nodes)
+    nodes, rels = chosen.nodes, chosen.relationships
     if fmt == "graphml":
-        return iter(list(_rechunk(export.iter_graphml(nodes, rels))))
+        return iter(list(_rechunk(export.iter_graphml(nodes, rels)))), chosen.omitted
     if fmt == "gexf":
-        return iter(list(_rechunk(export.iter_gexf(nodes, rels))))
-    return _rechunk(export.iter_export_json(nodes, rels))
+        return iter(list(_rechunk(export.iter_gexf(nodes, rels)))), chosen.omitted
+    return _rechunk(export.iter_export_json(nodes, rels)), chosen.omitted
 
 
 def _rechunk(pieces: Iterable[bytes], size: int = CHUNK_BYTES) -> Iterator[bytes]:
@@ -91,7 +130,17 @@ def _rechunk(pieces: Iterable[bytes], size: int = CHUNK_BYTES) -> Iterator[bytes
     response_model=ExportGraph,
     responses={200: {"content": {"application/graphml+xml": {"schema": {"type": "string"}},
                                  "application/gexf+xml": {"schema": {"type": "string"}}},
-                     "description": "The graph in the requested format"},
+                     "description": "The graph in the requested format",
+                     "headers": {
+                         TRUNCATED_HEADER: {
+                             "description": "`true` when the server's max_results cut an "
+                                            "ego export (the others are never cut)",
+                             "schema": {"type": "string", "enum": ["true", "false"]}},
+                         OMITTED_HEADER: {
+                             "description": "How many nodes a cut ego export left out (a "
+                                            "lower bound past the server's hard cap); only "
+                                            "sent when truncated",
+                             "schema": {"type": "integer", "minimum": 1}}}},
                **error_responses(404, 422, 503, 504)},
 )
 async def export_graph(
@@ -105,13 +154,22 @@ async def export_graph(
     direction: Direction = Direction.BOTH,
     rel_type: RelTypes = None,
 ) -> StreamingResponse:
-    """The whole graph, the nodes ``ids`` and the edges among them, or the ego network."""
+    """The whole graph, the nodes ``ids`` and the edges among them, or the ego network.
+
+    An unknown id in ``ids`` (or an unknown ``ego``) is a 404 naming it. An ego network
+    larger than the server's ``max_results`` is cut: the response then carries
+    ``X-Citegraph-Truncated: true`` and ``X-Citegraph-Omitted-Nodes`` (how many nodes
+    were left out); otherwise ``X-Citegraph-Truncated: false``.
+    """
     if ids and ego is not None:
         raise invalid("ego", "give either ids or ego, not both")
     if depth > settings.max_depth:
         raise invalid("depth", f"depth is capped at {settings.max_depth}")
-    chunks = await call_with_timeout(settings, _prepare, store, format, ids, ego, depth,
-                                     direction, rel_type, settings.max_results)
+    chunks, omitted = await call_with_timeout(settings, _prepare, store, format, ids, ego,
+                                              depth, direction, rel_type, settings.max_results)
     name = f"citegraph.{SUFFIXES[format]}"
-    return StreamingResponse(chunks, media_type=MEDIA_TYPES[format],
-                             headers={"Content-Disposition": f'attachment; filename="{name}"'})
+    headers = {"Content-Disposition": f'attachment; filename="{name}"',
+               TRUNCATED_HEADER: "true" if omitted else "false"}
+    if omitted:
+        headers[OMITTED_HEADER] = str(omitted)
+    return StreamingResponse(chunks, media_type=MEDIA_TYPES[format], headers=headers)
