@@ -33,10 +33,14 @@ _ARTICLE_HEADING = re.compile(
     re.MULTILINE)
 #: A short numbered heading line ("2.1 Method"), not a numbered treaty paragraph sentence.
 _SECTION_HEADING = re.compile(
-    r"^[ \t]*(?:#{1,6}[ \t]*)?\d{1,2}(?:\.\d{1,2}){0,3}\.?[ \t]+[A-Z][^\n]{0,70}"
+    r"^[ \t]*(?:#{1,6}[ \t]*)?\d{1,2}(?:\.\d{1,2}){0,3}\.?[ \t]+[A-Z][^\n]{0,110}"
     r"(?<![.;:,])[ \t]*$", re.MULTILINE)
 #: ``[12]``, ``[3, 5]``, ``[3-5]`` but not a Markdown link ``[1](url)``.
-_MARKER = re.compile(r"\[\d{1,3}(?:\s*[,–-]\s*\d{1,3})*\](?!\()")
+_MARKER = re.compile(r"\[\d{1,3}(?:\s*[,–-]\s*\d{1,3})*\](?:[ \t]*[–—-][ \t]*\[\d{1,3}\])?(?!\()")
+#: The reference-list heading, and the ``[n]`` opening an entry of the list (not a marker).
+_REFERENCES_LINE = re.compile(r"^[ \t]*(?:#{1,6}[ \t]*)?(?:References?|Bibliography|参考文献)"
+                              r"[ \t]*:?[ \t]*$", re.MULTILINE | re.IGNORECASE)
+_ENTRY_NUMBER = re.compile(r"^[ \t]*\[\d{1,3}\](?!\()", re.MULTILINE)
 _PAPER_WORDS = re.compile(r"^[ \t]*(?:#{1,6}[ \t]*)?(?:Abstract|References|Bibliography|"
                           r"Keywords|参考文献|摘要)\b", re.MULTILINE | re.IGNORECASE)
 
@@ -66,7 +70,9 @@ def detect_kind(text: str, filename: str) -> tuple[DocumentKind, str]:
         return DocumentKind.BIBTEX, f"{bib_entries} BibTeX entries (@article{{...}} and the like)"
     articles = len(_ARTICLE_HEADING.findall(text))
     sections = len(_SECTION_HEADING.findall(text))
-    markers = len(_MARKER.findall(text))
+    references = [m.end() for m in _REFERENCES_LINE.finditer(text)]
+    entries = len(_ENTRY_NUMBER.findall(text, references[-1])) if references else 0
+    markers = len(_MARKER.findall(text)) - entries
     paper_words = len(_PAPER_WORDS.findall(text))
     counts = (f"{articles} article headings (Article N / 第N条), {sections} numbered sections, "
               f"{markers} citation markers")

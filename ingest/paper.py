@@ -66,6 +66,11 @@ _ABBREVIATION_WORDS = (
     "mr mrs ms dr prof st inc ltd co corp jr sr u.s u.k u.n ed eds approx ibid op cit")
 _ABBREVIATIONS = frozenset(_ABBREVIATION_WORDS.split())
 _TERMINAL = ".!?。！？:：\"”)"
+#: A line that ends a sentence: terminal punctuation, then perhaps markers (``law.[5]``).
+_ENDS_SENTENCE = re.compile(r"[.!?。！？:：\"”)]" + _MARKER_RUN + r"*[ \t]*$")
+#: Longest title, in characters and words, of a heading not set off by a blank line.
+_TIGHT_TITLE_CHARS = 90
+_TIGHT_TITLE_WORDS = 14
 
 
 @dataclass(frozen=True, slots=True)
@@ -154,24 +159,54 @@ def _plausible_title(title: str) -> bool:
 
 
 def _continuation(lines: list[_Line], i: int, title: str) -> int:
-    """Index of the wrapped second line of the heading at ``lines[i]``, or -1."""
+    """Index of the wrapped second line of the heading at ``lines[i]``, or -1.
+
+    The second line is followed by a blank line, or (text without blank lines) is a few
+    words only, so that the first line of the body is not taken for it.
+    """
     if i + 1 >= len(lines) or len(title) < 40:
         return -1
     nxt = lines[i + 1]
     after_blank = i + 2 >= len(lines) or lines[i + 2].blank
     words = nxt.stripped.split()
-    if (nxt.blank or not after_blank or not words or len(nxt.stripped) > 60
+    if (nxt.blank or not words or len(nxt.stripped) > 60
             or nxt.stripped[-1] in ".,;:" or _NUMBERED_HEADING.match(nxt.stripped)):
         return -1
+    if not after_blank and (len(words) > 4 or len(nxt.stripped) > 30
+                            or not nxt.stripped[0].isupper()):
+        return -1
     return i + 1
+
+
+def _ends_sentence(line: _Line) -> bool:
+    return bool(_ENDS_SENTENCE.search(line.stripped))
+
+
+def _title_block_line(line: _Line) -> bool:
+    """A line of a title block (title, authors, affiliation): short, no sentence in it."""
+    text = line.stripped
+    return len(text) <= 160 and not _ends_sentence(line) and not re.search(
+        r"[.!?]\s+[A-Z]", text)
+
+
+def _tight_heading(title: str, line: _Line, before: _Line) -> bool:
+    """Whether a numbered line not set off by a blank line or a finished sentence is still
+    a heading: a short title with no sentence in it, on a line clearly shorter than the
+    (body) line before it, which a wrapped body line is not."""
+    return (len(title) <= _TIGHT_TITLE_CHARS and len(title.split()) <= _TIGHT_TITLE_WORDS
+            and title[-1] not in ".,;:" and not re.search(r"[.!?;]\s", title)
+            and len(line.stripped) + 10 <= len(before.stripped))
 
 
 def find_headings(text: str) -> list[Heading]:
     """Find the Abstract, numbered sections, Markdown headings and the reference-list heading.
 
-    A numbered line is a heading when it follows a blank line, the start of the text or a
-    finished sentence, its title looks like a title, and its number may follow the previous
-    heading's number (``2.3`` after ``2.2``, ``3`` after ``2.3``, ``3.1.1`` after ``3.1``).
+    A numbered line is a heading when its title looks like a title, its number may follow
+    the previous heading's number (``2.3`` after ``2.2``, ``3`` after ``2.3``, ``3.1.1`` after
+    ``3.1``), and it follows a blank line, the start of the text, a finished sentence, the
+    previous heading or the title block; or, in text without blank lines (PDF text), the
+    line is heading-shaped (short, no sentence in it, shorter than the line before).
+    An Abstract label is found right after the title block too.
     A law-review outline (``I.``, ``A.``, ``1.``) is used instead when it explains more
     headings than decimal numbers do.
 
@@ -180,19 +215,27 @@ def find_headings(text: str) -> list[Heading]:
     >>> wrapped = "1 A very long heading that wraps onto a second\\nLine\\n\\nx"
     >>> [h.title for h in find_headings(wrapped)]
     ['A very long heading that wraps onto a second Line']
+    >>> tight = "Title\\nAbstract\\nText.\\n1 Intro\\nText.\\n2 Law\\n2.1 Codes\\nText.\\n"
+    >>> [h.number for h in find_headings(tight)]
+    ['abstract', '1', '2', '2.1']
     """
     lines = _lines(text)
     headings: list[Heading] = []
     previous: tuple[int, ...] | None = None
     seen_numbered = False
     skip_until = -1
+    heading_line = -1  # index of the last line of the last heading found
+    title_block = True  # every non-blank line so far could be a title, author or affiliation
     for i, line in enumerate(lines):
         if i <= skip_until or line.blank:
             continue
         stripped = line.stripped
         start = line.start + line.indent
-        prev_ok = i == 0 or lines[i - 1].blank or lines[i - 1].stripped[-1:] in _TERMINAL \
-            or line.indent > 0
+        before = lines[i - 1] if i > 0 else None
+        prev_ok = before is None or before.blank or _ends_sentence(before) \
+            or line.indent > 0 or heading_line == i - 1
+        in_title_block = title_block and not headings
+        title_block = title_block and _title_block_line(line)
         md = _MD_HEADING.match(stripped)
         if md:
             heading = _markdown_heading(md, line, start)
@@ -202,31 +245,38 @@ def find_headings(text: str) -> list[Heading]:
                 continue  # the paper's title
             if heading is not None:
                 headings.append(heading)
+                heading_line = i
                 if heading.numbered:
                     previous, seen_numbered = _number_tuple(heading.number), True
             continue
-        if not seen_numbered and not headings and prev_ok:
+        if not seen_numbered and not headings and (prev_ok or in_title_block):
             abstract = _ABSTRACT.match(stripped)
             if abstract:
                 body = start + abstract.end()
                 headings.append(Heading("abstract", "Abstract", 1, start, body, body, False))
+                heading_line = i if body >= line.end else -1
                 continue
         if _REFERENCES_TITLE.fullmatch(stripped) and prev_ok:
             headings.append(Heading("references", stripped.rstrip(":："), 1, start, line.end,
                                     line.end, False))
+            heading_line = i
             continue
         match = _NUMBERED_HEADING.match(stripped)
-        if not match or not prev_ok:
+        if not match:
             continue
         number, title = match.group("num"), match.group("title")
         number_t = _number_tuple(number)
         if number_t not in _successors(previous) or not _plausible_title(title):
             continue
+        if not (prev_ok or in_title_block
+                or (before is not None and _tight_heading(title, line, before))):
+            continue
         end = line.end
+        heading_line = i
         cont = _continuation(lines, i, title)
         if cont >= 0:
             title = f"{title} {lines[cont].stripped}"
-            end, skip_until = lines[cont].end, cont
+            end, skip_until, heading_line = lines[cont].end, cont, cont
         if _REFERENCES_TITLE.fullmatch(title):
             headings.append(Heading("references", title, 1, start, end, end, False))
         else:
@@ -443,6 +493,27 @@ def _guess_title(text: str, headings: Sequence[Heading]) -> str | None:
     return None
 
 
+def _front_matter(text: str, headings: Sequence[Heading], has_title_line: bool
+                  ) -> Heading | None:
+    """A "front" section for text before the first heading other than the title line.
+
+    PDF text often has no Abstract label (or one that is not found): what stands between
+    the title and the first heading is kept as front matter rather than dropped.
+    """
+    if not headings:
+        return None
+    limit = headings[0].start
+    pos = len(text[:limit]) - len(text[:limit].lstrip())
+    if has_title_line and pos < limit:
+        line_end = text.find("\n", pos, limit)
+        pos = limit if line_end < 0 else line_end
+    while pos < limit and text[pos].isspace():
+        pos += 1
+    if pos >= limit:
+        return None
+    return Heading("front", "Front matter", 1, pos, pos, pos, False)
+
+
 def _dedupe_headings(headings: list[Heading], problems: list[Problem], file: str,
                      text: str) -> list[Heading]:
     seen: set[str] = set()
@@ -489,11 +560,15 @@ def parse_paper(text: str, *, file: str, slug: str, bib: Sequence[Node] | None =
     paper_id = ids.work_id(slug)
     problems: list[Problem] = []
     headings = _dedupe_headings(find_headings(text), problems, file, text)
+    guessed_title = _guess_title(text, headings)
+    front = _front_matter(text, headings, guessed_title is not None)
+    if front is not None:
+        headings = [front, *headings]
     ref_heading = next((h for h in headings if h.number == "references"), None)
     ref_end = _references_end(text, headings, ref_heading)
 
     paper_props: dict[str, PropValue] = {"document": paper_id, "kind": "paper", "file": file}
-    found_title = title or _guess_title(text, headings)
+    found_title = title or guessed_title
     if found_title:
         paper_props["title"] = found_title
     nodes: list[Node] = [Node(paper_id, NodeType.WORK, found_title or slug, paper_props)]
@@ -575,13 +650,16 @@ def _parent(heading: Heading, by_number: dict[str, Heading], stack: list[Heading
             if parent is not None:
                 return parent
         return None
-    if heading.number in ("abstract", "references"):
+    if heading.number in _TOP_LEVEL_ONLY:
         return None
     for candidate in reversed(stack):
-        if candidate.level < heading.level and candidate.number not in ("abstract",
-                                                                        "references"):
+        if candidate.level < heading.level and candidate.number not in _TOP_LEVEL_ONLY:
             return candidate
     return None
+
+
+#: Sections that are never a parent or a child of another.
+_TOP_LEVEL_ONLY = frozenset({"abstract", "references", "front"})
 
 
 def _innermost(headings: Sequence[Heading], offset: int) -> Heading | None:

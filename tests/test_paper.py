@@ -421,3 +421,129 @@ def test_law_review_outline_headings() -> None:
     cites = sorted((r.source.rsplit("/", 1)[1], int(r.props["number"]))  # type: ignore[arg-type]
                    for r in _section_cites(doc))
     assert cites == [("I", 1), ("II.A", 2), ("II.B.2", 3)]
+
+
+# -- text without blank lines (PDF text) -----------------------------------------------------
+
+TIGHT_PAPER = """Children Online and the Criminal Law
+Abstract
+Platforms host images of minors. The Convention on the Rights of the Child applies [1].
+1. Introduction
+States act slowly in this field, and the reasons for the delay are discussed below [2].
+2. Analysis
+2.1 Possession
+Possession is an offence in most states that signed the protocol in the last decade.
+2.2 Distribution
+Distribution is punished more severely than simple possession in every system examined.
+3. Conclusion
+More is needed.
+"""
+
+
+def _uncovered(doc: ParsedDocument, text: str) -> str:
+    """Text that no sentence, heading or the paper's title accounts for."""
+    covered = bytearray(len(text))
+    spans = [(s.start, s.end) for s in doc.sentences]
+    spans += [tuple(r.provenance.span) for r in doc.batch.relationships  # type: ignore[misc]
+              if r.type == RelType.HAS_SECTION and r.provenance.span is not None]
+    paper = next(n for n in doc.batch.nodes if n.id == doc.batch.document)
+    title = str(paper.props.get("title", ""))
+    if title and title in text:
+        spans.append((text.index(title), text.index(title) + len(title)))
+    for a, b in spans:
+        covered[a:b] = b"\x01" * (b - a)
+    return "".join(c for c, k in zip(text, covered, strict=True) if not k and not c.isspace())
+
+
+def test_headings_without_blank_lines() -> None:
+    doc = parse_paper(TIGHT_PAPER, file="tight.txt", slug="tight")
+    assert [s.props["number"] for s in _sections(doc)] == [
+        "abstract", "1", "2", "2.1", "2.2", "3"]
+    by_locator = {s.locator: s.text for s in doc.sentences}
+    assert by_locator["abstract"].startswith("The Convention on the Rights")
+    assert by_locator["2.1"].startswith("Possession is") and by_locator["3"] == "More is needed."
+    assert ("section:tight/2.1", "section:tight/2") in {
+        (r.source, r.target) for r in doc.batch.relationships if r.type == RelType.PART_OF}
+    assert _uncovered(doc, TIGHT_PAPER) == ""
+
+
+def test_abstract_mentions_survive_without_blank_lines() -> None:
+    from citegraph.catalog import default_catalog_dir, load_catalog
+    from ingest.mentions import extract_mentions
+
+    doc = parse_paper(TIGHT_PAPER, file="tight.txt", slug="tight")
+    _, rels = extract_mentions(doc.sentences, load_catalog(default_catalog_dir()),
+                               document=doc.batch.document)
+    assert "section:tight/abstract" in {r.source for r in rels}
+
+
+def test_text_before_the_first_heading_is_front_matter() -> None:
+    text = ("Possession Offences\nWe compare two codes. The results differ.\n"
+            "1 Introduction\nBody text follows here.\n")
+    doc = parse_paper(text, file="f.txt", slug="f")
+    assert [s.props["number"] for s in _sections(doc)] == ["front", "1"]
+    assert [s.locator for s in doc.sentences] == ["front", "front", "1"]
+    assert _uncovered(doc, text) == ""
+    # A title alone before the first heading is the paper's title, not a section.
+    assert [s.props["number"] for s in _sections(parse_paper(
+        "Possession Offences\n\n1 Introduction\n\nBody.\n", file="g.txt", slug="g"))] == ["1"]
+
+
+def test_wrapped_body_lines_starting_with_a_number_are_not_headings() -> None:
+    text = ("1 Introduction\nThe protocol was signed by many of the states that took part in the\n"
+            "2 Rounds of talks that followed the first draft, and by a few others later\n"
+            "on. Some states stayed outside.\n")
+    assert [h.number for h in find_headings(text)] == ["1"]
+
+
+def test_seed_without_blank_lines_keeps_its_sections_and_text(seed: ParsedDocument,
+                                                              seed_text: str) -> None:
+    tight = re.sub(r"\n[ \t]*\n", "\n", seed_text)
+    doc = parse_paper(tight, file="tight.txt", slug="seed-paper")
+    assert [(s.props["number"], s.props["title"]) for s in _sections(doc)] == [
+        (s.props["number"], s.props["title"]) for s in _sections(seed)]
+    assert doc.summary["markers"] == 10
+    assert _uncovered(doc, tight) == _uncovered(seed, seed_text) == ""
+    _assert_consistent(doc, tight)
+
+
+def _summary_from_batch(doc: ParsedDocument) -> dict[str, int]:
+    rels = doc.batch.relationships
+    return {
+        "sections": sum(1 for n in doc.batch.nodes if n.type == NodeType.SECTION),
+        "markers": len({r.provenance.span for r in rels
+                        if r.type == RelType.CITES and r.provenance.method == "marker"}),
+        "references": sum(1 for r in rels if r.type == RelType.CITES
+                          and r.provenance.method == "reference-list"),
+        "sentences": len(doc.sentences),
+        "unresolved": sum(1 for n in doc.batch.nodes if n.props.get("status") == "unresolved"),
+    }
+
+
+TWO_MARKER_PAPER = """On Two Sources
+
+1. Introduction
+
+States act [1]. Others do not [2].
+
+References
+
+[1] Doe, J. (2015). Reading law closely. Journal of Statutes, 3(1), 10-20.
+[2] Roe, K. Acting on treaties. Oxford: Hart, 2016.
+"""
+
+
+@pytest.mark.parametrize("name", ["seed", "tight", "two-markers", "references", "markdown"])
+def test_summary_counts_what_the_batch_holds(name: str, seed_text: str) -> None:
+    from ingest.detect import detect_kind
+
+    text = {"seed": seed_text, "tight": TIGHT_PAPER, "two-markers": TWO_MARKER_PAPER,
+            "references": REFERENCE_PAPER, "markdown": MARKDOWN_PAPER}[name]
+    doc = parse_paper(text, file=f"{name}.txt", slug=name)
+    assert doc.summary == _summary_from_batch(doc)
+    # The one-line reason given when the kind is detected counts the same things.
+    _, reason = detect_kind(text, f"{name}.txt")
+    numbered = sum(1 for n in doc.batch.nodes if n.type == NodeType.SECTION
+                   and str(n.props["number"])[0].isdigit())
+    assert f"{numbered} numbered sections" in reason
+    assert f"{doc.summary['markers']} citation markers" in reason
