@@ -17,11 +17,10 @@ Examples
 from __future__ import annotations
 
 import itertools
-import math
 import re
 import unicodedata
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable, Sequence
 
 _WORD = re.compile(r"[^\W\d_]+|\d+", re.UNICODE)
 _CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
@@ -46,23 +45,53 @@ def tokens(text: str) -> list[str]:
     return out
 
 
+#: Added to the score of a node one of whose texts equals the query.
+EXACT_BONUS = 10.0
+
+
+def score_texts(query_terms: Collection[str], texts: Sequence[str], weight: float = 1.0,
+                exact: bool = False) -> float:
+    """Rank a node for a query by its best text: coverage of the query plus brevity.
+
+    A text scores the share of the query's terms it contains plus the share of its own
+    terms the query accounts for, so a short alias that is nearly the query ("Lanzarote
+    Convention") beats a long label that merely contains it. Both stores rank with this
+    function, so they agree on the order.
+
+    >>> query = {"optional", "protocol"}
+    >>> score_texts(query, ["Optional Protocol"]) > score_texts(query, ["Art. 1 Optional Protocol"])
+    True
+    """
+    if not query_terms:
+        return 0.0
+    best = 0.0
+    for text in texts:
+        terms = set(tokens(text))
+        matched = len(terms.intersection(query_terms))
+        if matched:
+            best = max(best, matched / len(query_terms) + matched / len(terms))
+    return round(best * weight + (EXACT_BONUS if exact else 0.0), 6)
+
+
 class TextIndex:
-    """Term → documents, with a tf-idf-like score and a bonus for exact labels."""
+    """Term → documents for retrieval; documents' texts for :func:`score_texts`."""
 
     def __init__(self) -> None:
         self._postings: dict[str, set[str]] = defaultdict(set)
         self._terms: dict[str, frozenset[str]] = {}
+        self._texts: dict[str, tuple[tuple[str, ...], float]] = {}
         self._exact: dict[str, set[str]] = defaultdict(set)
         self._exact_keys: dict[str, set[str]] = {}
 
     def __len__(self) -> int:
         return len(self._terms)
 
-    def add(self, doc_id: str, texts: Iterable[str]) -> None:
+    def add(self, doc_id: str, texts: Iterable[str], weight: float = 1.0) -> None:
         self.remove(doc_id)
-        texts = list(texts)
+        texts = tuple(texts)
         terms = frozenset(t for text in texts for t in tokens(text))
         self._terms[doc_id] = terms
+        self._texts[doc_id] = (texts, weight)
         for term in terms:
             self._postings[term].add(doc_id)
         keys = {fold(text).strip() for text in texts}
@@ -74,6 +103,7 @@ class TextIndex:
         terms = self._terms.pop(doc_id, None)
         if terms is None:
             return
+        self._texts.pop(doc_id, None)
         for term in terms:
             posting = self._postings.get(term)
             if posting is not None:
@@ -85,21 +115,17 @@ class TextIndex:
 
     def search(self, query: str, limit: int = 20) -> list[tuple[str, float]]:
         """Documents containing every query term, best first; ties broken by id."""
-        terms = list(dict.fromkeys(tokens(query)))
+        terms = set(tokens(query))
         if not terms:
             return []
         postings = sorted((self._postings.get(t, set()) for t in terms), key=len)
         if not postings[0]:
             return []
         hits = set.intersection(*postings)
-        total = max(len(self._terms), 1)
         exact = self._exact.get(fold(query).strip(), set())
         scored = []
         for doc in hits:
-            score = sum(math.log(1 + total / len(self._postings[t])) for t in terms)
-            score /= math.sqrt(len(self._terms[doc]))
-            if doc in exact:
-                score += 10.0
-            scored.append((doc, round(score, 6)))
+            texts, weight = self._texts[doc]
+            scored.append((doc, score_texts(terms, texts, weight, doc in exact)))
         scored.sort(key=lambda item: (-item[1], item[0]))
         return scored[:limit]

@@ -51,12 +51,15 @@ def test_schema_covers_every_label_and_type() -> None:
     assert "`fulltext.eventually_consistent`: false" in fulltext
 
 
-def test_search_properties_are_what_searchable_text_reads() -> None:
-    props = {p: f"v-{p}" for p in cypher.SEARCH_PROPERTIES if p != "label"}
-    node = Node("work:x", NodeType.WORK, "v-label", props)
-    assert set(searchable_text(node)) == {f"v-{p}" for p in cypher.SEARCH_PROPERTIES}
-    for p in cypher.SEARCH_PROPERTIES:
-        assert f"n.{p}" in cypher.fulltext_index_statement()
+def test_search_text_is_written_with_each_full_node_and_indexed() -> None:
+    query, _ = cypher.merge_nodes_query(NodeType.ARTICLE, [])
+    assert "SET n.search_text = coalesce(n.label, '')" in query
+    assert "'\\nArticle ' + n.number" in query
+    for key in ("aliases", "short_name", "name_zh", "title", "authors"):
+        assert f"n.{key}" in query
+    assert cypher.fulltext_index_statement().count("n.search_text") == 1
+    node = Node("article:x#art_3", NodeType.ARTICLE, "第三条", {"number": "3"})
+    assert "Article 3" in searchable_text(node)
 
 
 def test_labels_and_types_are_refused_unless_enums() -> None:

@@ -653,3 +653,23 @@ def test_the_ingested_corpus_exports_identically_from_both_stores(
         text = str(node["label"])
         assert {h.node.id for h in neo4j_store.search(text, limit=50)} == \
             {h.node.id for h in embedded.search(text, limit=50)}, text
+
+
+def test_search_ranks_named_things_and_finds_articles_by_number(store: GraphStore) -> None:
+    """An instrument outranks its own articles; "Article N" and "N" find articles."""
+    iri = "/akn/un/treaty/2000-05-25/opsc"
+    nodes = [Node(f"instrument:{iri}", NodeType.INSTRUMENT, "OPSC",
+                  {"aliases": ["Optional Protocol on the sale of children",
+                               "the Optional Protocol"]})]
+    nodes += [Node(f"article:{iri}#art_{n}", NodeType.ARTICLE,
+                   f"Art. {n} Optional Protocol on the sale of children", {"number": str(n)})
+              for n in range(1, 6)]
+    nodes.append(Node("article:/akn/cn/act/1997-03-14/criminal-law#art_363", NodeType.ARTICLE,
+                      "第三百六十三条 中华人民共和国刑法", {"number": "363"}))
+    store.write(GraphBatch.of("doc", nodes, []))
+    assert store.search("Optional Protocol")[0].node.id == f"instrument:{iri}"
+    for query in ("Article 363", "Art. 363", "363"):
+        assert [h.node.id for h in store.search(query)] == [nodes[-1].id], query
+    # A later write with an empty label keeps the old label searchable (merge semantics).
+    store.write(GraphBatch.of("doc", [Node(nodes[-1].id, NodeType.ARTICLE, "", {"x": 1})], []))
+    assert store.search("刑法")[0].node.id == nodes[-1].id

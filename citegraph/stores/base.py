@@ -223,14 +223,36 @@ def matches_filters(node: Node, filters: Mapping[str, PropValue] | None) -> bool
     return True
 
 
+#: Search ranks named things above their parts when both match equally well.
+SEARCH_WEIGHTS = {NodeType.INSTRUMENT: 1.0, NodeType.CONCEPT: 1.0, NodeType.JURISDICTION: 1.0,
+                  NodeType.WORK: 0.95, NodeType.SECTION: 0.9, NodeType.ARTICLE: 0.85}
+
+
+def search_weight(node: Node) -> float:
+    return SEARCH_WEIGHTS.get(node.type, 1.0)
+
+
+#: Node properties a text search reads after the label (strings or lists of strings).
+SEARCHED_KEYS = ("aliases", "short_name", "official_name", "name_zh", "name_en", "title",
+                 "abbreviation", "heading", "authors")
+
+
 def searchable_text(node: Node) -> list[str]:
-    """The strings a text search looks at: label, names and aliases."""
+    """The strings a text search looks at: label, names and aliases.
+
+    An article is also found by its number, alone or as "Article N" / "Art. N".
+
+    >>> searchable_text(Node("a", NodeType.ARTICLE, "第三条", {"number": "3"}))
+    ['第三条', 'Article 3', 'Art. 3', '3']
+    """
     texts = [node.label]
-    for key in ("aliases", "short_name", "official_name", "name_zh", "name_en", "title",
-                "abbreviation", "heading", "authors"):
+    for key in SEARCHED_KEYS:
         value = node.props.get(key)
         if isinstance(value, str):
             texts.append(value)
         elif isinstance(value, list):
             texts.extend(str(v) for v in value)
+    number = node.props.get("number")
+    if node.type is NodeType.ARTICLE and isinstance(number, str) and number:
+        texts.extend([f"Article {number}", f"Art. {number}", number])
     return [t for t in texts if t]

@@ -26,18 +26,20 @@ from collections.abc import Collection, Mapping, Sequence
 from typing import Any
 
 from citegraph.model import NodeType, PropValue, RelType
-from citegraph.stores.base import Direction
+from citegraph.stores.base import SEARCHED_KEYS, Direction
 
 Statement = tuple[str, dict[str, Any]]
 
-#: Name of the full-text index over names and aliases.
-FULLTEXT_INDEX = "citegraph_search"
+#: Name of the full-text index over each node's search text.
+FULLTEXT_INDEX = "citegraph_search_text"
 #: Lucene analyzer of that index: lower-cases, drops English possessives and stop words,
 #: stems; CJK ideographs become one token each.
 FULLTEXT_ANALYZER = "english"
-#: Node properties the full-text index covers: the ones :func:`searchable_text` reads.
-SEARCH_PROPERTIES = ("label", "aliases", "short_name", "official_name", "name_zh", "name_en",
-                     "title", "abbreviation", "heading", "authors")
+#: The one stored property the full-text index covers: the node's
+#: :func:`~citegraph.stores.base.searchable_text` joined (names, aliases, "Article N"...).
+#: It is written with the node and never read back as one of its properties.
+SEARCH_TEXT_PROPERTY = "search_text"
+SEARCH_PROPERTIES = (SEARCH_TEXT_PROPERTY,)
 
 NODE_LABELS: tuple[NodeType, ...] = tuple(NodeType)
 REL_TYPES: tuple[RelType, ...] = tuple(RelType)
@@ -154,6 +156,24 @@ def type_hint(node_id: str) -> NodeType | None:
 _PREFIXES = {t.value.lower(): t for t in NodeType}
 
 
+def search_text_expression(node_type: NodeType) -> str:
+    """Cypher computing a node's search text from its merged properties.
+
+    It mirrors :func:`~citegraph.stores.base.searchable_text` (texts joined by newlines), so
+    both stores search the same strings whatever order the writes came in.
+    """
+    parts = ["coalesce(n.label, '')"]
+    for key in SEARCHED_KEYS:
+        parts.append(f"CASE WHEN n.{key} IS NULL THEN '' WHEN n.{key} IS :: LIST<ANY> "
+                     f"THEN reduce(s = '', x IN n.{key} | s + '\\n' + toString(x)) "
+                     f"ELSE '\\n' + toString(n.{key}) END")
+    if node_type is NodeType.ARTICLE:
+        parts.append("CASE WHEN n.number IS :: STRING AND n.number <> '' THEN "
+                     "'\\nArticle ' + n.number + '\\nArt. ' + n.number + '\\n' + n.number "
+                     "ELSE '' END")
+    return " + ".join(parts)
+
+
 def merge_nodes_query(node_type: NodeType, rows: Sequence[Mapping[str, Any]]) -> Statement:
     """Upsert nodes of one label; rows are ``{id, label, props, stub}``.
 
@@ -171,6 +191,7 @@ def merge_nodes_query(node_type: NodeType, rows: Sequence[Mapping[str, Any]]) ->
         "ON MATCH SET n.stub = CASE WHEN row.stub THEN n.stub ELSE row.props.stub END,\n"
         "  n.label = CASE WHEN row.stub OR row.label = '' THEN n.label ELSE row.label END,\n"
         "  n += CASE WHEN row.stub THEN {} ELSE row.props END\n"
+        f"SET n.{SEARCH_TEXT_PROPERTY} = {search_text_expression(node_type)}\n"
         "RETURN row.id AS id, elementId(n) AS eid"
     )
     return query, {"rows": list(rows)}

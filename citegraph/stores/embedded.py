@@ -42,6 +42,7 @@ from citegraph.stores.base import (
     SearchHit,
     WriteResult,
     matches_filters,
+    search_weight,
     searchable_text,
 )
 from citegraph.textindex import TextIndex
@@ -215,7 +216,7 @@ class EmbeddedStore(GraphStore):
             else:
                 graph.add_node(node.id, n=node)
             if self._index is not None:
-                self._index.add(node.id, searchable_text(node))
+                self._index.add(node.id, searchable_text(node), search_weight(node))
         for rel in batch.relationships:
             graph.add_edge(rel.source, rel.target, key=_edge_key(rel), r=rel)
         self._sorted_ids = None
@@ -387,7 +388,7 @@ class EmbeddedStore(GraphStore):
         if self._index is None:
             index = TextIndex()
             for node in self.iter_nodes():
-                index.add(node.id, searchable_text(node))
+                index.add(node.id, searchable_text(node), search_weight(node))
             self._index = index
         return self._index
 

@@ -62,9 +62,10 @@ from citegraph.stores.base import (
     GraphStore,
     SearchHit,
     WriteResult,
+    search_weight,
     searchable_text,
 )
-from citegraph.textindex import fold, tokens
+from citegraph.textindex import fold, score_texts, tokens
 
 T = TypeVar("T")
 
@@ -74,7 +75,6 @@ CHUNK_ROWS = 10_000
 PAGE_ROWS = 5_000
 #: Most shortest-path rows read before choosing paths.
 MAX_PATH_ROWS = 2_000
-_EXACT_BONUS = 10.0
 #: URI schemes of direct (``bolt``) and routing (``neo4j``) connections, plain or TLS.
 BOLT_SCHEMES = ("bolt", "bolt+s", "bolt+ssc", "neo4j", "neo4j+s", "neo4j+ssc")
 #: Connection timeout and managed-transaction retry budget of drivers the store creates.
@@ -95,7 +95,8 @@ def _chunks(rows: Sequence[T], size: int = CHUNK_ROWS) -> Iterator[Sequence[T]]:
 
 def node_from_record(node_type: str, props: Mapping[str, Any]) -> Node:
     """A :class:`Node` from a label and the stored properties."""
-    return Node.from_dict({**props, "type": node_type})
+    data = {k: v for k, v in props.items() if k != cypher.SEARCH_TEXT_PROPERTY}
+    return Node.from_dict({**data, "type": node_type})
 
 
 def rel_from_record(source: str, rtype: str, target: str,
@@ -517,8 +518,10 @@ class Neo4jStore(GraphStore):
                 texts = searchable_text(node)
                 if not terms <= {t for s in texts for t in tokens(s)}:
                     continue
-                bonus = _EXACT_BONUS if exact in {fold(s).strip() for s in texts} else 0.0
-                hits.append(SearchHit(node, round(float(rec["score"]) + bonus, 6)))
+                # Rank as the embedded store does (Lucene only finds the candidates).
+                is_exact = exact in {fold(s).strip() for s in texts}
+                score = score_texts(terms, texts, search_weight(node), is_exact)
+                hits.append(SearchHit(node, score))
             if len(records) < page:
                 break
             skip += page
