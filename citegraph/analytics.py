@@ -315,20 +315,11 @@ def _cited_works(graph: nx.MultiDiGraph, node_id: str) -> set[str]:
             if _node(graph, t).type is NodeType.WORK}
 
 
-def co_citation(graph: nx.MultiDiGraph, *, min_weight: int = 1) -> list[Pair]:
-    """Works cited together: weight = number of citing sections or works citing both."""
-    groups = {}
-    for node_id in graph.nodes:
-        cited = _cited_works(graph, node_id)
-        if len(cited) > 1:
-            groups[node_id] = cited
-    return _pairs(groups, min_weight)
+def references_by_work(graph: nx.MultiDiGraph) -> dict[str, set[str]]:
+    """Each citing work and the works it cites, its sections' citations rolled up to it.
 
-
-def bibliographic_coupling(graph: nx.MultiDiGraph, *, min_weight: int = 1) -> list[Pair]:
-    """Works citing the same works: weight = number of shared references.
-
-    A section's citations count for the work it belongs to.
+    A work citing a reference both in its reference list (Work→Work) and in a section
+    (Section→Work) cites it once; a section whose work is unknown is left out.
     """
     references: dict[str, set[str]] = defaultdict(set)
     for node_id in graph.nodes:
@@ -340,9 +331,29 @@ def bibliographic_coupling(graph: nx.MultiDiGraph, *, min_weight: int = 1) -> li
             owning_work(graph, node_id) if node.type is NodeType.SECTION else None)
         if owner is not None:
             references[owner] |= cited - {owner}
+    return references
+
+
+def co_citation(graph: nx.MultiDiGraph, *, min_weight: int = 1) -> list[Pair]:
+    """Works cited together: weight = number of citing works citing both.
+
+    A section's citations count for the work it belongs to, so a paper that cites a
+    pair in a section and in its reference list counts once; the evidence lists the
+    citing works.
+    """
+    groups = {work: refs for work, refs in references_by_work(graph).items()
+              if len(refs) > 1}
+    return _pairs(groups, min_weight)
+
+
+def bibliographic_coupling(graph: nx.MultiDiGraph, *, min_weight: int = 1) -> list[Pair]:
+    """Works citing the same works: weight = number of shared references.
+
+    A section's citations count for the work it belongs to.
+    """
     # Invert: a shared reference is the "group" both citing works belong to.
     groups: dict[str, set[str]] = defaultdict(set)
-    for work, refs in references.items():
+    for work, refs in references_by_work(graph).items():
         for ref in refs:
             groups[ref].add(work)
     return _pairs({ref: works for ref, works in groups.items() if len(works) > 1}, min_weight)

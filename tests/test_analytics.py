@@ -95,7 +95,8 @@ def test_ranking_orders_and_filters(graph: nx.MultiDiGraph) -> None:
 def test_co_citation_coupling_co_mention(graph: nx.MultiDiGraph) -> None:
     cocited = {(p.a, p.b): p for p in analytics.co_citation(graph)}
     assert cocited[(SMITH, DOI)].weight == 2
-    assert cocited[(LEE, SMITH)].evidence == (S2,)
+    assert cocited[(SMITH, DOI)].evidence == (OTHER, PAPER)
+    assert cocited[(LEE, SMITH)].evidence == (PAPER,)
     assert analytics.co_citation(graph, min_weight=3) == []
     coupled = analytics.bibliographic_coupling(graph)
     assert [(p.a, p.b, p.weight) for p in coupled] == [(OTHER, PAPER, 2)]
@@ -105,6 +106,18 @@ def test_co_citation_coupling_co_mention(graph: nx.MultiDiGraph) -> None:
     assert mentioned[(CL, CRC)].evidence == (S21,)
     raw = analytics.co_mention(graph, node_types=[NodeType.ARTICLE], roll_up_articles=False)
     assert [(p.a, p.b) for p in raw] == [(CL_363, CRC_34)]
+
+
+def test_co_citation_counts_a_citing_paper_once() -> None:
+    # The paper cites SMITH and DOI in section 1 and in its reference list: one paper.
+    prov = Provenance(PAPER)
+    graph = analytics.build_projection(NODES, [
+        *RELATIONSHIPS, Relationship(PAPER, SMITH, RelType.CITES, prov),
+        Relationship(PAPER, DOI, RelType.CITES, prov)])
+    cocited = {(p.a, p.b): p for p in analytics.co_citation(graph)}
+    assert cocited[(SMITH, DOI)].weight == 2
+    assert cocited[(SMITH, DOI)].evidence == (OTHER, PAPER)
+    assert all(not e.startswith("section:") for p in cocited.values() for e in p.evidence)
 
 
 def test_owners_and_years(graph: nx.MultiDiGraph) -> None:

@@ -357,7 +357,7 @@ def test_pairs(client: TestClient) -> None:
     cocited = ok(client, "/analytics/co-citation", schemas.PairPage)
     top = cocited.items[0]
     assert (top.a.id, top.b.id, top.weight) == (SMITH, DOI, 2)
-    assert set(top.evidence) == {S1, OTHER}
+    assert set(top.evidence) == {PAPER, OTHER}  # section 1 counts for its paper
     coupled = ok(client, "/analytics/coupling", schemas.PairPage)
     assert [(p.a.id, p.b.id, p.weight) for p in coupled.items] == [(OTHER, PAPER, 2)]
     assert set(coupled.items[0].evidence) == {SMITH, DOI}

@@ -73,7 +73,8 @@ def _pairs(store: GraphStore, measure: str,
 async def co_citation(request: Request, store: StoreDep, settings: SettingsDep,
                       min_weight: MinWeight = 1, cursor: Cursor = None,
                       limit: Limit = 50) -> Response:
-    """Pairs of works cited by the same section or work; evidence: the citing ids."""
+    """Pairs of works cited by the same work (its sections count for it); evidence: the
+    citing works."""
 
     async def compute() -> bytes:
         return orjson.dumps(await call_with_timeout(
