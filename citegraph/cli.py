@@ -78,8 +78,16 @@ def cmd_ingest(args: argparse.Namespace, settings: Settings) -> int:
     from ingest.pipeline import FileReport, ingest_paths
 
     paths: list[Any] = list(args.paths)
-    if args.corpus and settings.corpus is not None:
-        paths.append(settings.corpus)
+    if args.corpus:
+        if settings.corpus is not None and settings.corpus.is_dir():
+            paths.append(settings.corpus)
+        else:
+            print("no corpus folder found (CITEGRAPH_CORPUS); loading the catalog only",
+                  file=sys.stderr)
+    elif not paths:
+        print("citegraph ingest: error: nothing to ingest (name files or folders, or --corpus)",
+              file=sys.stderr)
+        return EXIT_USAGE
     kind = DocumentKind(args.kind) if args.kind else None
     progress = _progress(len(paths), enabled=not args.no_progress)
 
@@ -95,6 +103,8 @@ def cmd_ingest(args: argparse.Namespace, settings: Settings) -> int:
           f"skipped {report.skipped_entries} entr(y/ies)"
           + (f"; catalog {report.catalog['nodes']} nodes" if report.catalog else ""))
     if report.failed and (args.strict or report.loaded == 0):
+        return EXIT_ERROR
+    if args.paths and report.loaded == 0:
         return EXIT_ERROR
     if args.strict and report.skipped_entries:
         return EXIT_ERROR
@@ -192,6 +202,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.debug:
             raise
         print(f"citegraph: error: {exc}", file=sys.stderr)
+        return EXIT_ERROR
+    except BrokenPipeError:
+        # The reader of our output went away (``citegraph stats | head -1``): not an error.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
+    except OSError as exc:
+        if args.debug:
+            raise
+        where = f"{exc.filename}: " if exc.filename else ""
+        print(f"citegraph: error: {where}{exc.strerror or exc}", file=sys.stderr)
         return EXIT_ERROR
     except KeyboardInterrupt:
         return 130

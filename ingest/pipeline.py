@@ -9,6 +9,7 @@ skipped entry into a non-zero exit in the CLI, never into a half-written graph.
 
 from __future__ import annotations
 
+import hashlib
 import os
 import weakref
 from collections.abc import Callable, Iterable, Sequence
@@ -17,7 +18,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from citegraph.errors import CitegraphError, InputError, UnsupportedInputError
+from citegraph.errors import CitegraphError, InputError
 from citegraph.ids import slugify
 from citegraph.model import GraphBatch, Node, NodeType
 from citegraph.settings import Settings
@@ -214,12 +215,48 @@ def _ingest_one(store: GraphStore, name: str, data: bytes, *, settings: Settings
                 bib: Sequence[Node]) -> FileReport:
     try:
         parsed, reason = parse_document(name, data, settings=settings, kind=kind, bib=bib)
+        parsed = _portable(parsed, name, hashlib.sha256(data).hexdigest())
+        if not replace:
+            _refuse_a_different_version(store, parsed, name)
         store.write(parsed.batch, replace=replace)
     except CitegraphError as exc:
         return FileReport(name, (kind or "unknown").__str__(), "", "failed", error=str(exc))
     return FileReport(name, parsed.kind.value, reason, "loaded", parsed.batch.document,
                       len(parsed.batch.nodes), len(parsed.batch.relationships),
                       parsed.problems)
+
+
+def _portable(parsed: ParsedDocument, name: str, digest: str) -> ParsedDocument:
+    """Keep only the file's base name in the graph (exports must not depend on where the
+    file lay), and stamp the document's own node with the input's SHA-256."""
+    base = Path(name).name
+    nodes = []
+    for node in parsed.batch.nodes:
+        props = dict(node.props)
+        if props.get("file") == name:
+            props["file"] = base
+        if node.id == parsed.batch.document and not node.is_stub:
+            props["sha256"] = digest
+        nodes.append(node if props == node.props else
+                     Node(node.id, node.type, node.label, props))
+    batch = GraphBatch(parsed.batch.document, tuple(nodes), parsed.batch.relationships)
+    return ParsedDocument(parsed.kind, batch, parsed.problems, parsed.sentences, parsed.summary)
+
+
+def _refuse_a_different_version(store: GraphStore, parsed: ParsedDocument, name: str) -> None:
+    """Two different inputs must not merge into one document silently (two papers that
+    share a file name, or a new version loaded without ``replace``)."""
+    existing = store.find_node(parsed.batch.document)
+    if existing is None:
+        return
+    old = existing.props.get("sha256")
+    new = next((n.props.get("sha256") for n in parsed.batch.nodes
+                if n.id == parsed.batch.document), None)
+    if old and new and old != new:
+        raise InputError(
+            f"a different document is already loaded as {parsed.batch.document} (from "
+            f"{existing.props.get('file', 'another file')}); use --replace (HTTP: replace=true)"
+            " to replace it, or rename this file", file=name)
 
 
 def expand_paths(paths: Iterable[str | os.PathLike[str]]) -> list[Path]:
@@ -231,10 +268,8 @@ def expand_paths(paths: Iterable[str | os.PathLike[str]]) -> list[Path]:
             out.extend(sorted(p for p in path.rglob("*")
                               if p.is_file() and p.suffix.lower() in SUPPORTED_SUFFIXES
                               and not p.name.startswith(".") and p.name != "README.md"))
-        elif path.exists():
-            out.append(path)
         else:
-            raise UnsupportedInputError("no such file or directory", file=str(path))
+            out.append(path)  # a missing file is reported by itself; the others still load
     return list(dict.fromkeys(out))
 
 

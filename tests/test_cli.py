@@ -46,9 +46,12 @@ def test_missing_input_is_one_line_naming_the_file(tmp_path: Path) -> None:
 
 
 def test_debug_shows_the_traceback(tmp_path: Path) -> None:
-    result = run_cli("--debug", "ingest", str(tmp_path / "nope.txt"), store=tmp_path / "g.json")
+    store = tmp_path / "g.json"
+    store.write_text("{broken", encoding="utf-8")
+    result = run_cli("--debug", "stats", store=store)
     assert result.returncode != 0
     assert "Traceback" in result.stderr
+    assert "CorruptStoreError" in result.stderr
 
 
 def test_corrupt_store_is_reported_with_its_path(tmp_path: Path) -> None:
@@ -125,3 +128,58 @@ def test_viz_of_an_unknown_node_is_one_clear_line(small_store: Path, tmp_path: P
     assert result.returncode != 0
     assert "work:nope" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+PAPER_A = "A Study\n\n1. Introduction\n\nThe Convention matters [1].\n\n2. Method\n\nWe read it.\n"
+PAPER_B = "Another Study\n\n1. Background\n\nA different text entirely [2].\n"
+
+
+def test_a_missing_file_does_not_stop_the_others(tmp_path: Path) -> None:
+    good = tmp_path / "good.txt"
+    good.write_text(PAPER_A, encoding="utf-8")
+    store = tmp_path / "g.json"
+    result = run_cli("ingest", "--no-progress", str(tmp_path / "missing.txt"), str(good),
+                     store=store)
+    assert result.returncode == 0, result.stderr
+    assert "missing.txt" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert "Section: 2" in run_cli("stats", store=store).stdout
+
+
+def test_nothing_to_ingest_is_a_usage_error(tmp_path: Path) -> None:
+    result = run_cli("ingest", store=tmp_path / "g.json")
+    assert result.returncode == 2
+    assert "nothing to ingest" in result.stderr
+
+
+def test_two_different_papers_with_one_name_are_not_merged(tmp_path: Path) -> None:
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b").mkdir()
+    (tmp_path / "a" / "paper.txt").write_text(PAPER_A, encoding="utf-8")
+    (tmp_path / "b" / "paper.txt").write_text(PAPER_B, encoding="utf-8")
+    store = tmp_path / "g.json"
+    assert run_cli("ingest", str(tmp_path / "a" / "paper.txt"), store=store).returncode == 0
+    second = run_cli("ingest", str(tmp_path / "b" / "paper.txt"), store=store)
+    assert second.returncode != 0
+    assert "already loaded as work:paper" in second.stderr
+    assert "--replace" in second.stderr
+    graph = EmbeddedStore(store)
+    assert graph.find_node("section:paper/2") is not None  # the first paper is intact
+    replaced = run_cli("ingest", "--replace", str(tmp_path / "b" / "paper.txt"), store=store)
+    assert replaced.returncode == 0, replaced.stderr
+    graph = EmbeddedStore(store)
+    assert graph.find_node("section:paper/2") is None
+    assert graph.get_node("work:paper").props["file"] == "paper.txt"  # no local path
+
+
+def test_unwritable_output_and_closed_pipes_are_one_line(small_store: Path,
+                                                         tmp_path: Path) -> None:
+    result = run_cli("export", "-o", str(tmp_path / "no" / "dir" / "x.json"), store=small_store)
+    assert result.returncode != 0
+    assert "x.json" in result.stderr
+    assert "Traceback" not in result.stderr
+    piped = subprocess.run(
+        f"{sys.executable} -m citegraph.cli stats | head -c 1", shell=True, cwd=REPO,
+        capture_output=True, text=True,
+        env={**os.environ, "CITEGRAPH_STORE": str(small_store)}, timeout=120)
+    assert "Traceback" not in piped.stderr
