@@ -267,6 +267,40 @@ def test_search_ranked_and_paginated(client: TestClient) -> None:
     assert body["detail"][0]["field"] == "q"
 
 
+def test_search_refuses_queries_without_words(client: TestClient) -> None:
+    for blank in ("  ", "*", "?!", "\u3000"):
+        body = error(client.get("/search", params={"q": blank}), 422, "invalid_parameter")
+        assert body["detail"][0]["field"] == "q", blank
+    assert ok(client, "/search", schemas.SearchPage, q="*CNSA*").items
+
+
+def test_cursors_are_bound_to_their_endpoint_and_query(client: TestClient) -> None:
+    ranking = ok(client, "/analytics/ranking", schemas.RankingPage, limit=1)
+    searched = ok(client, "/search", schemas.SearchPage, q="article", limit=1)
+    assert ranking.next_cursor is not None and searched.next_cursor is not None
+    refused = [
+        ("/search", {"q": "article", "cursor": ranking.next_cursor}),
+        ("/search", {"q": "convention", "cursor": searched.next_cursor}),
+        ("/search", {"q": "article", "node_type": "Article", "cursor": searched.next_cursor}),
+        ("/analytics/ranking", {"by": "in_degree", "cursor": ranking.next_cursor}),
+        ("/analytics/co-citation", {"cursor": ranking.next_cursor}),
+        ("/search", {"q": "article", "cursor": encode_offset_cursor(1)}),
+    ]
+    for url, params in refused:
+        body = error(client.get(url, params=params), 422, "invalid_parameter")
+        assert body["detail"][0]["field"] == "cursor", (url, params)
+    # The page size may change between pages; the parameters' order does not matter.
+    ok(client, "/search", schemas.SearchPage, q="article", limit=3,
+       cursor=searched.next_cursor)
+    typed = ok(client, "/search", schemas.SearchPage, q="article", node_type=["Article", "Work"],
+               limit=1)
+    assert typed.next_cursor is not None
+    response = client.get("/search", params=[("node_type", "Work"), ("q", "article"),
+                                             ("node_type", "Article"),
+                                             ("cursor", typed.next_cursor)])
+    assert response.status_code == 200, response.text
+
+
 def test_provenance_of_an_edge(client: TestClient) -> None:
     found = ok(client, "/provenance", schemas.ProvenancePage, source=INTERP_1,
                type="INTERPRETS", target=CL_363)

@@ -12,7 +12,7 @@ from starlette.responses import Response
 
 from api.deps import SettingsDep, StoreDep, cached, call_with_timeout
 from api.errors import error_responses
-from api.pagination import decode_offset_cursor, page
+from api.pagination import decode_offset_cursor, page, scope_of
 from api.routes.nodes import CursorParam, NodeTypes
 from api.schemas import MatrixOut, PairPage, RankingPage, node_json
 from citegraph import analytics
@@ -32,10 +32,10 @@ def _node(graph: nx.MultiDiGraph, node_id: str) -> dict[str, Any]:
 
 
 def _ranking(store: GraphStore, by: str, node_types: list[NodeType] | None, offset: int,
-             limit: int) -> dict[str, Any]:
+             limit: int, scope: str) -> dict[str, Any]:
     graph = analytics.projection_of(store)
     rows, next_cursor = page(analytics.ranking(graph, node_types=node_types, by=by), offset,
-                             limit)
+                             limit, scope)
     return {"by": by, "next_cursor": next_cursor,
             "items": [{"node": _node(graph, r.id), "score": r.score, "in_degree": r.in_degree}
                       for r in rows]}
@@ -50,20 +50,22 @@ async def ranking(
     limit: Limit = 50,
 ) -> Response:
     """PageRank and in-degree over citation and mention edges, best first."""
-    offset = decode_offset_cursor(cursor)
+    scope = scope_of(request)
+    offset = decode_offset_cursor(cursor, scope)
 
     async def compute() -> bytes:
         return orjson.dumps(await call_with_timeout(
-            settings, _ranking, store, by, node_type, offset, min(limit, settings.max_results)))
+            settings, _ranking, store, by, node_type, offset, min(limit, settings.max_results),
+            scope))
 
     return await cached(request, store, compute)
 
 
 def _pairs(store: GraphStore, measure: str,
            compute: Callable[[nx.MultiDiGraph], list[analytics.Pair]], offset: int,
-           limit: int) -> dict[str, Any]:
+           limit: int, scope: str) -> dict[str, Any]:
     graph = analytics.projection_of(store)
-    rows, next_cursor = page(compute(graph), offset, limit)
+    rows, next_cursor = page(compute(graph), offset, limit, scope)
     return {"measure": measure, "next_cursor": next_cursor,
             "items": [{"a": _node(graph, p.a), "b": _node(graph, p.b), "weight": p.weight,
                        "evidence": list(p.evidence)} for p in rows]}
@@ -75,12 +77,14 @@ async def co_citation(request: Request, store: StoreDep, settings: SettingsDep,
                       limit: Limit = 50) -> Response:
     """Pairs of works cited by the same work (its sections count for it); evidence: the
     citing works."""
+    scope = scope_of(request)
+    offset = decode_offset_cursor(cursor, scope)
 
     async def compute() -> bytes:
         return orjson.dumps(await call_with_timeout(
             settings, _pairs, store, "co-citation",
             lambda g: analytics.co_citation(g, min_weight=min_weight),
-            decode_offset_cursor(cursor), min(limit, settings.max_results)))
+            offset, min(limit, settings.max_results), scope))
 
     return await cached(request, store, compute)
 
@@ -90,12 +94,14 @@ async def coupling(request: Request, store: StoreDep, settings: SettingsDep,
                    min_weight: MinWeight = 1, cursor: Cursor = None,
                    limit: Limit = 50) -> Response:
     """Bibliographic coupling: pairs of works citing the same works; evidence: shared ones."""
+    scope = scope_of(request)
+    offset = decode_offset_cursor(cursor, scope)
 
     async def compute() -> bytes:
         return orjson.dumps(await call_with_timeout(
             settings, _pairs, store, "coupling",
             lambda g: analytics.bibliographic_coupling(g, min_weight=min_weight),
-            decode_offset_cursor(cursor), min(limit, settings.max_results)))
+            offset, min(limit, settings.max_results), scope))
 
     return await cached(request, store, compute)
 
@@ -109,6 +115,8 @@ async def co_mention(
     min_weight: MinWeight = 1, cursor: Cursor = None, limit: Limit = 50,
 ) -> Response:
     """Pairs of instruments (or other types) mentioned in the same section."""
+    scope = scope_of(request)
+    offset = decode_offset_cursor(cursor, scope)
     types = tuple(node_type) if node_type else (NodeType.INSTRUMENT,)
 
     async def compute() -> bytes:
@@ -116,7 +124,7 @@ async def co_mention(
             settings, _pairs, store, "co-mention",
             lambda g: analytics.co_mention(g, node_types=types, roll_up_articles=roll_up_articles,
                                            min_weight=min_weight),
-            decode_offset_cursor(cursor), min(limit, settings.max_results)))
+            offset, min(limit, settings.max_results), scope))
 
     return await cached(request, store, compute)
 

@@ -10,8 +10,8 @@ from starlette.responses import Response
 
 from api.deps import SettingsDep, StoreDep, cached, call, call_with_timeout
 from api.errors import error_responses
-from api.pagination import decode_offset_cursor, encode_offset_cursor
-from api.routes.nodes import CursorParam, NodeId, NodeTypes, RelTypes
+from api.pagination import decode_offset_cursor, encode_offset_cursor, scope_of
+from api.routes.nodes import CursorParam, NodeId, NodeTypes, RelTypes, invalid
 from api.schemas import (
     InfluenceOut,
     JSONBytes,
@@ -57,13 +57,21 @@ async def paths(
 @router.get("/search", response_model=SearchPage, responses=error_responses(422, 503))
 async def search(
     request: Request, store: StoreDep, settings: SettingsDep,
-    q: Annotated[str, Query(min_length=1, max_length=500, description="Words to look for")],
+    q: Annotated[str, Query(min_length=1, max_length=500,
+                            description="Words to look for (at least one letter or digit)")],
     node_type: NodeTypes = None,
     cursor: CursorParam = None,
     limit: Annotated[int, Query(ge=1, le=MAX_RESULT_NODES)] = 20,
 ) -> Response:
-    """Nodes whose label, names or aliases contain every word of ``q``, best first."""
-    offset = decode_offset_cursor(cursor)
+    """Nodes whose label, names or aliases contain every word of ``q``, best first.
+
+    ``q`` must hold a letter or a digit (blank or punctuation-only queries are a 422).
+    ``next_cursor`` continues this query only.
+    """
+    if not any(ch.isalnum() for ch in q):
+        raise invalid("q", "the query has no letter or digit to search for")
+    scope = scope_of(request)
+    offset = decode_offset_cursor(cursor, scope)
     limit = min(limit, settings.max_results)
 
     async def compute() -> bytes:
@@ -72,7 +80,7 @@ async def search(
         more = len(hits) > offset + limit
         return orjson.dumps({
             "query": q, "items": [hit_json(h) for h in hits[offset:offset + limit]],
-            "next_cursor": encode_offset_cursor(offset + limit) if more else None})
+            "next_cursor": encode_offset_cursor(offset + limit, scope) if more else None})
 
     return await cached(request, store, compute)
 

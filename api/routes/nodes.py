@@ -21,6 +21,7 @@ from api.pagination import (
     decode_offset_cursor,
     encode_key_cursor,
     encode_offset_cursor,
+    scope_of,
 )
 from api.schemas import (
     JSONBytes,
@@ -69,7 +70,8 @@ def group_json(group: RelGroup) -> dict[str, object]:
 async def _detail(request: Request, store: GraphStore, settings: Settings, node_id: str,
                   direction: Direction, rel_types: list[RelType] | None, cursor: str | None,
                   limit: int) -> Response:
-    offset = decode_offset_cursor(cursor)
+    scope = scope_of(request)
+    offset = decode_offset_cursor(cursor, scope)
     limit = min(limit, settings.max_results)
 
     async def compute() -> bytes:
@@ -82,7 +84,7 @@ async def _detail(request: Request, store: GraphStore, settings: Settings, node_
             "node": node_json(node), "summary": [group_json(g) for g in found.groups],
             "relationships": rels_json(shown),
             "truncated": more or not found.complete,
-            "next_cursor": encode_offset_cursor(offset + limit) if more else None})
+            "next_cursor": encode_offset_cursor(offset + limit, scope) if more else None})
 
     return await cached(request, store, compute)
 
