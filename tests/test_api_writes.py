@@ -63,6 +63,11 @@ def test_ingest_with_kind_and_replace_fields(store: GraphStore, tmp_path: Path) 
         body = error(client.post("/ingest", headers=auth(), files={"file": ("a.bib", BIB)},
                                  data={"kind": "novel"}), 422)
         assert body["detail"][0]["field"] == "kind"
+        assert body["detail"][0]["location"] == "body"  # a form field, not the query
+        body = error(client.post("/ingest", headers=auth(), files={"file": ("a.bib", BIB)},
+                                 data={"replace": "maybe"}), 422)
+        assert (body["detail"][0]["field"], body["detail"][0]["location"]) == (
+            "replace", "body")
 
 
 def test_ingest_refuses_without_valid_token(tmp_path: Path) -> None:
@@ -89,7 +94,7 @@ def test_ingest_limits_and_bad_uploads(tmp_path: Path) -> None:
         assert "1000" in body["message"]
         error(client.post("/ingest", headers=auth(), content=b"x" * 200_000), 413)
         body = error(client.post("/ingest", headers=auth(), data={"kind": "bibtex"}), 422)
-        assert body["detail"][0]["field"] == "file"
+        assert (body["detail"][0]["field"], body["detail"][0]["location"]) == ("file", "body")
         error(client.post("/ingest", headers=auth(), json={"file": "x"}), 422)
         broken = client.post("/ingest", headers=auth(),
                              files={"file": ("refs.bib", b"@article{x,\n title={A")})

@@ -12,12 +12,12 @@ from typing import Any
 
 from fastapi import APIRouter, HTTPException, Request
 from fastapi.concurrency import run_in_threadpool
+from fastapi.exceptions import RequestValidationError
 from starlette.datastructures import UploadFile
 from starlette.responses import Response
 
 from api.deps import SettingsDep, StoreDep, TokenDep, write_locked
 from api.errors import RETRY_AFTER_S, error_response, error_responses
-from api.routes.nodes import invalid
 from api.schemas import IngestReportOut, JSONBytes
 from ingest.base import DocumentKind
 
@@ -40,6 +40,12 @@ _UPLOAD_SCHEMA: dict[str, Any] = {
 }
 
 
+def invalid_field(field: str, message: str) -> RequestValidationError:
+    """A 422 naming a field of the multipart form (location ``body``, as FastAPI's own)."""
+    return RequestValidationError([{"loc": ("body", field), "msg": message,
+                                    "type": "value_error"}])
+
+
 async def _read_limited(request: Request, limit: int) -> bytes:
     declared = request.headers.get("content-length")
     if declared is not None and declared.isdigit() and int(declared) > limit:
@@ -58,7 +64,7 @@ def _parse_bool(value: object) -> bool:
         return True
     if text in ("false", "0", "no", "off", ""):
         return False
-    raise invalid("replace", f"not a boolean: {value!r}")
+    raise invalid_field("replace", f"not a boolean: {value!r}")
 
 
 @router.post(
@@ -78,19 +84,20 @@ async def ingest_upload(request: Request, store: StoreDep, settings: SettingsDep
     limit = settings.max_upload_bytes
     request._body = await _read_limited(request, limit + ENVELOPE_BYTES)  # parsed below
     if not request.headers.get("content-type", "").startswith("multipart/form-data"):
-        raise invalid("file", "send the document as multipart/form-data field 'file'")
+        raise invalid_field("file", "send the document as multipart/form-data field 'file'")
     try:
         form = await request.form(max_files=1, max_fields=10)
     except Exception as exc:  # malformed multipart bodies
-        raise invalid("file", f"malformed multipart body: {exc}") from exc
+        raise invalid_field("file", f"malformed multipart body: {exc}") from exc
     upload = form.get("file")
     if not isinstance(upload, UploadFile):
-        raise invalid("file", "field 'file' with a document is required")
+        raise invalid_field("file", "field 'file' with a document is required")
     kind_raw = form.get("kind")
     try:
         kind = DocumentKind(kind_raw) if isinstance(kind_raw, str) and kind_raw else None
     except ValueError as exc:
-        raise invalid("kind", f"kind must be one of {[k.value for k in DocumentKind]}") from exc
+        kinds = [k.value for k in DocumentKind]
+        raise invalid_field("kind", f"kind must be one of {kinds}") from exc
     replace = _parse_bool(form.get("replace", "false"))
     data = await upload.read()
     await form.close()
