@@ -23,6 +23,7 @@ import datetime as dt
 import re
 import unicodedata
 from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal, TypeVar
 
@@ -78,6 +79,52 @@ def normalise_name(name: str) -> str:
 
 
 _M = TypeVar("_M", bound=BaseModel)
+
+#: Confidence of a name matched without or with an organisation prefix, or by designator.
+VARIANT_CONFIDENCE = 0.9
+#: Confidence of a name found inside a longer catalogued name (times the name's own).
+CONTAINED_CONFIDENCE = 0.7
+_MIN_CONTAINED_WORDS = 3
+_FUNCTION_WORDS = frozenset({
+    "a", "an", "and", "as", "at", "by", "for", "from", "in", "into", "of", "on", "or", "the",
+    "to", "with", "concerning", "against"})
+_INSTRUMENT_WORDS = frozenset({
+    "act", "charter", "code", "constitution", "convention", "covenant", "decision",
+    "declaration", "directive", "law", "protocol", "recommendation", "statute", "treaty"})
+_DESIGNATOR = re.compile(r"\b((?:convention|protocol|recommendation|c?ets)\s+(?:no\.?\s*)?"
+                         r"\d{1,3})(?![\w/.-])")
+
+
+@dataclass(frozen=True, slots=True)
+class NameMatch:
+    """How :meth:`Catalog.match_name` read a name: the instrument, the rule, the certainty."""
+
+    iri: str
+    method: Literal["exact", "variant", "contained"]
+    confidence: float
+
+
+def _words(folded: str) -> tuple[str, ...]:
+    return tuple(re.findall(r"[\w'-]+", folded))
+
+
+def _strip_prefix(folded: str, prefixes: tuple[str, ...]) -> str:
+    """``ilo convention no. 182`` → ``convention no. 182`` (an organisation's name in front)."""
+    for prefix in prefixes:
+        if folded.startswith(prefix + " ") or folded.startswith(prefix + "'s "):
+            rest = folded[len(prefix):].removeprefix("'s").strip()
+            return re.sub(r"^the ", "", rest) if len(_words(rest)) >= 2 else folded
+    return folded
+
+
+def _designators(folded: str, *, leading: bool = False) -> list[str]:
+    """``convention no 182`` keys in a folded name (only at its start when ``leading``)."""
+    found = []
+    for match in _DESIGNATOR.finditer(folded):
+        if leading and match.start() > 0:
+            break
+        found.append(re.sub(r"\s*no\.?\s*|\s+", " ", match.group(1)).strip())
+    return found
 
 
 class _Entry(BaseModel):
@@ -255,6 +302,11 @@ class Catalog(_Entry):
     groups: dict[str, GroupEntry] = Field(default_factory=dict)
     _by_iri: dict[str, InstrumentEntry] = PrivateAttr(default_factory=dict)
     _names: dict[str, str] = PrivateAttr(default_factory=dict)
+    #: Names without an organisation prefix and ``Convention No. N`` designators; None when
+    #: two instruments share the key (never guessed).
+    _loose: dict[str, str | None] = PrivateAttr(default_factory=dict)
+    #: (words, IRI, confidence) of every name of three words or more, for containment.
+    _long_names: list[tuple[tuple[str, ...], str, float]] = PrivateAttr(default_factory=list)
     #: Derived structures other modules build once per catalog (e.g. the mention automaton).
     _cache: dict[str, Any] = PrivateAttr(default_factory=dict)
 
@@ -264,6 +316,19 @@ class Catalog(_Entry):
             for name in (*entry.names(), *(v.name for v in entry.variant_names), entry.iri,
                          entry.key):
                 self._names.setdefault(normalise_name(name), entry.iri)
+        prefixes = self._organisation_prefixes()
+        for entry in self.instruments.values():
+            named = [(n, 1.0) for n in entry.names()]
+            named += [(v.name, v.confidence) for v in entry.variant_names]
+            for name, confidence in named:
+                folded = normalise_name(name)
+                for key in {_strip_prefix(folded, prefixes), *_designators(folded)}:
+                    if key and key != folded and key not in self._names:
+                        known = self._loose.get(key, entry.iri)
+                        self._loose[key] = entry.iri if known == entry.iri else None
+                words = _words(folded)
+                if len(words) >= _MIN_CONTAINED_WORDS:
+                    self._long_names.append((words, entry.iri, confidence))
 
     @property
     def cache(self) -> dict[str, Any]:
@@ -275,12 +340,70 @@ class Catalog(_Entry):
 
         Matches the official, short and Chinese names, aliases, abbreviations, variant
         names, the catalog key and the IRI itself, ignoring case, spacing, NFKC differences,
-        a leading "the" and surrounding quotes or title marks.
+        a leading "the" and surrounding quotes or title marks; failing that, the looser
+        readings of :meth:`match_name`.
 
         >>> load_catalog(default_catalog_dir()).resolve_name("OPSC")
         '/akn/un/treaty/2000-05-25/opsc'
         """
-        return self._names.get(normalise_name(name))
+        match = self.match_name(name)
+        return match.iri if match is not None else None
+
+    def match_name(self, name: str) -> NameMatch | None:
+        """The instrument called ``name``, how it was matched and how sure the match is.
+
+        In order: a listed name (``exact``); the name without or with an organisation's
+        name or abbreviation in front (``ILO``, ``United Nations``), or a numbered
+        designator it starts with (``Convention No. 182 on ...``) (``variant``); the name as
+        a run of whole words inside exactly one instrument's name of three words or more,
+        when it has two content words and says what kind of instrument it is
+        (``contained``, for names cut short by a line break).
+
+        >>> cat = load_catalog(default_catalog_dir())
+        >>> cat.match_name("Convention No. 182 on the Worst Forms of Child Labour")
+        NameMatch(iri='/akn/ilo/treaty/1999-06-17/c182', method='variant', confidence=0.9)
+        >>> cat.match_name("Charter of the United Nations Children's Fund") is None
+        True
+        """
+        folded = normalise_name(name)
+        if not folded:
+            return None
+        iri = self._names.get(folded)
+        if iri is not None:
+            return NameMatch(iri, "exact", 1.0)
+        stripped = _strip_prefix(folded, self._organisation_prefixes())
+        for key in dict.fromkeys([stripped, *_designators(stripped, leading=True)]):
+            iri = self._names.get(key) or self._loose.get(key)
+            if iri is not None:
+                return NameMatch(iri, "variant", VARIANT_CONFIDENCE)
+        return self._contained(_words(stripped))
+
+    def _contained(self, words: tuple[str, ...]) -> NameMatch | None:
+        content = [w for w in words if w not in _FUNCTION_WORDS]
+        if (len(words) < _MIN_CONTAINED_WORDS or len(content) < 2
+                or not _INSTRUMENT_WORDS.intersection(words)):
+            return None
+        found: dict[str, float] = {}
+        n = len(words)
+        for long_words, iri, confidence in self._long_names:
+            if any(long_words[i:i + n] == words for i in range(len(long_words) - n + 1)):
+                found[iri] = max(found.get(iri, 0.0), confidence)
+        if len(found) != 1:
+            return None
+        [(iri, confidence)] = found.items()
+        return NameMatch(iri, "contained", round(CONTAINED_CONFIDENCE * confidence, 3))
+
+    def _organisation_prefixes(self) -> tuple[str, ...]:
+        """Folded names and abbreviations of the catalogued organisations, longest first."""
+        cached = self._cache.get("catalog.organisation_prefixes")
+        if isinstance(cached, tuple):
+            return cached
+        names = {normalise_name(n) for j in self.jurisdictions.values()
+                 if j.kind == "organisation"
+                 for n in (j.name, *j.aliases, *j.exact_aliases) if n.isascii()}
+        prefixes = tuple(sorted((n for n in names if n), key=len, reverse=True))
+        self._cache["catalog.organisation_prefixes"] = prefixes
+        return prefixes
 
     def instrument(self, work_iri: str) -> InstrumentEntry:
         """The entry of the instrument with this work IRI (``KeyError`` if unknown)."""

@@ -393,6 +393,10 @@ def _add_span(text: str, spans: list[tuple[int, int]], start: int, end: int) -> 
 
 # --- the graph -------------------------------------------------------------------------
 
+_LEADING_DESIGNATOR = re.compile(
+    r"(?:[A-Z][A-Za-z]*\s+)?(?:Convention|Protocol|Recommendation)\s+No\.?\s*\d{1,3}(?!\d)")
+
+
 @dataclass
 class _Builder:
     file: str
@@ -431,6 +435,10 @@ class _Builder:
     def _resolve_variants(self, name: str) -> str | None:
         variants = [name, name.strip("《》 "), re.sub(r"^the\s+", "", name, flags=re.I)]
         variants.append(title_case(variants[-1]))
+        # "Convention No. 182 on the Prohibition ...": the numbered designator alone
+        designator = _LEADING_DESIGNATOR.match(variants[2])
+        if designator:
+            variants.append(designator.group(0))
         for variant in dict.fromkeys(v for v in variants if v):
             iri = self.resolve(variant)
             if iri and _VALID_IRI.match(iri):

@@ -375,7 +375,9 @@ _AGE_HINT = re.compile(r"year|周岁|\b(?:under|below|over|aged?|ages)\s+(?:the\
 _ARTICLE_HINT = re.compile(r"[Aa]rt(?:icles?\b|s?\.)|ARTICLE")
 
 
-def _unresolved_mentions(text: str) -> list[Mention]:
+def _unresolved_mentions(text: str, catalog: Catalog) -> list[Mention]:
+    """Names that look like instruments; those the catalog knows under a looser reading
+    (:meth:`~citegraph.catalog.Catalog.match_name`) point at it, with its confidence."""
     mentions: list[Mention] = []
     if not _UNRESOLVED_HINT.search(text):
         return mentions
@@ -400,6 +402,12 @@ def _unresolved_mentions(text: str) -> list[Mention]:
                     text[start:match.end("year")].split()))
             abbr = match["abbr"]
             label = f"{name} ({abbr})" if abbr else name
+            known = catalog.match_name(name)
+            if known is not None and catalog.has_instrument(known.iri):
+                entry = catalog.instrument(known.iri)
+                mentions.append(Mention(start, match.end(), (entry.node_id,), "instrument",
+                                        PATTERN, known.confidence, label, (known.iri,)))
+                continue
             node_id = ids.unresolved_instrument_id(label)
             mentions.append(Mention(start, match.end(), (node_id,), "unresolved", PATTERN,
                                     UNRESOLVED_CONFIDENCE, label))
@@ -500,7 +508,7 @@ def find_mentions(sentence_text: str, catalog: Catalog, ctx: _Context | None = N
     # ("Cybersecurity Law of the People's Republic of China"), never a catalog instrument
     unresolved = _take(_occupancy(size, (m for m in mentions
                                          if m.kind in ("instrument", "group"))),
-                       _unresolved_mentions(sentence_text))
+                       _unresolved_mentions(sentence_text, catalog))
     if unresolved:
         inside = _occupancy(size, unresolved)
         mentions = [m for m in mentions if inside.find(0, m.start, m.end) != -1]
@@ -563,8 +571,8 @@ def _known_abbreviations(text: str, ctx: _Context) -> list[Mention]:
         if abbr not in text:
             continue
         for match in re.finditer(rf"(?<![\w-]){re.escape(abbr)}(?![\w-])", text):
-            found.append(Mention(match.start(), match.end(), first.node_ids, "unresolved",
-                                 PATTERN, first.confidence, first.surface))
+            found.append(Mention(match.start(), match.end(), first.node_ids, first.kind,
+                                 PATTERN, first.confidence, first.surface, first.iris))
     return found
 
 

@@ -241,3 +241,41 @@ def test_missing_file_and_missing_dir(copy_dir: Path, tmp_path: Path) -> None:
         load_catalog(copy_dir)
     with pytest.raises(CatalogError):
         load_catalog(tmp_path / "nowhere")
+
+
+C182 = "/akn/ilo/treaty/1999-06-17/c182"
+INTERPOL = "/akn/interpol/treaty/1956-06-13/constitution"
+
+
+@pytest.mark.parametrize(("name", "iri", "method"), [
+    ("ILO Convention No. 182", C182, "exact"),
+    # a numbered designator at the start, with or without the organisation in front
+    ("Convention No. 182 on Banning the Worst Kinds of Work by Children", C182, "variant"),
+    ("the ILO Convention No. 182 concerning child labour", C182, "variant"),
+    ("Convention 182", C182, "variant"),
+    ("International Labour Organization Convention No. 182", C182, "variant"),
+    # an organisation's name in front of a listed name
+    ("ILO Worst Forms of Child Labour Convention", C182, "variant"),
+    # cut short by a line break: a run of whole words inside one listed name
+    ("Charter of the International", INTERPOL, "contained"),
+])
+def test_match_name_variants(catalog: Catalog, name: str, iri: str, method: str) -> None:
+    match = catalog.match_name(name)
+    assert match is not None and (match.iri, match.method) == (iri, method)
+    assert catalog.resolve_name(name) == iri
+    assert 0 < match.confidence <= 1 and (match.confidence == 1) == (method == "exact")
+
+
+@pytest.mark.parametrize("name", [
+    "Hague Convention on the Civil Aspects of International Child Abduction",
+    "International Covenant on Civil and Political Rights",
+    "Universal Declaration of Human Rights",
+    "Charter of the United Nations Children's Fund",  # holds a listed name: not that name
+    "Convention on the Rights",  # inside the names of three instruments: not guessed
+    "Recommendation 98 on Something",  # "98" of 98/560/EC is no designator
+    "Convention No. 999",
+    "Rights of the Child",  # no kind of instrument in it
+    "Kingdom Safety Act",
+])
+def test_match_name_does_not_guess(catalog: Catalog, name: str) -> None:
+    assert catalog.match_name(name) is None and catalog.resolve_name(name) is None

@@ -13,7 +13,7 @@ import pytest
 
 from citegraph import ids
 from citegraph.catalog import Catalog, catalog_batch, default_catalog_dir, load_catalog
-from citegraph.model import GraphBatch, RelType
+from citegraph.model import GraphBatch, NodeType, RelType
 from citegraph.stores.embedded import EmbeddedStore
 
 SHARED = Path(os.environ.get("CITEGRAPH_SHARED")
@@ -102,3 +102,19 @@ def test_every_catalog_article_exists_in_the_loaded_texts(catalog: Catalog) -> N
     assert len(checked) >= 20
     missing = [n.id for n in checked if n.id not in loaded]
     assert missing == []
+
+
+def test_no_unresolved_instrument_is_one_the_catalog_has(catalog: Catalog) -> None:
+    """Every unresolved Instrument the corpus produces is one the catalog does not know."""
+    batches = [*_legal_batches(catalog), _paper_batch(catalog)]
+    unresolved = {n.id: str(n.props.get("name") or n.label) for b in batches for n in b.nodes
+                  if n.type is NodeType.INSTRUMENT and n.props.get("status") == "unresolved"}
+    assert unresolved, "the corpus names instruments the catalog does not have"
+    assert {name: catalog.resolve_name(name) for name in unresolved.values()
+            if catalog.resolve_name(name) is not None} == {}
+    assert not any("182" in name for name in unresolved.values())
+    assert any("Hague" in name for name in unresolved.values())
+    assert any("CNSA" in name for name in unresolved.values())
+    opsc = next(b for b in batches if b.document == OPSC)
+    c182 = ids.instrument_id("/akn/ilo/treaty/1999-06-17/c182")
+    assert any(r.target == c182 and r.type is RelType.REFERS_TO for r in opsc.relationships)

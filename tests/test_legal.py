@@ -256,3 +256,26 @@ def test_chinese_statutes_round_trip(bodies: list[str]) -> None:
     assert [a["number"] for a in arts] == [str(i) for i in range(1, len(bodies) + 1)]
     for art, body in zip(arts, bodies, strict=True):
         assert str(art["text"]) == body.strip()
+
+
+def test_link_text_resolves_through_the_catalogs_looser_readings() -> None:
+    from citegraph.catalog import default_catalog_dir, load_catalog
+
+    catalog = load_catalog(default_catalog_dir())
+    text = ("# Protocol on Examples\n\nThe Parties, noting [Convention No. 182 on Ending the "
+            "Worst Kinds of Child Work](../c182/README.md) and the [Convention on Imaginary "
+            "Matters](../x/README.md),\n\nHave agreed as follows:\n\n### Article 1\n\nText.\n")
+    doc = parse_legal_text(text, file="p.md", resolve=catalog.resolve_name)
+    targets = {r.target for r in doc.batch.relationships if r.type == RelType.REFERS_TO}
+    assert ids.instrument_id("/akn/ilo/treaty/1999-06-17/c182") in targets
+    unresolved = [str(n.props["name"]) for n in doc.batch.nodes
+                  if n.props.get("status") == "unresolved"]
+    assert unresolved == ["Convention on Imaginary Matters"]
+
+
+def test_link_text_designator_is_tried_with_a_plain_resolver() -> None:
+    text = ("# Protocol on Examples\n\nNoting [Convention No. 7 on Things](../t/README.md),\n\n"
+            "### Article 1\n\nText.\n")
+    doc = parse_legal_text(text, file="p.md", resolve={"Convention No. 7": OPSC_IRI}.get)
+    assert ids.instrument_id(OPSC_IRI) in {r.target for r in doc.batch.relationships
+                                           if r.type == RelType.REFERS_TO}

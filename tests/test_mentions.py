@@ -381,3 +381,18 @@ def test_any_text_gives_spans_inside_the_sentence(text: str, offset: int) -> Non
 @functools.cache
 def _shared_catalog() -> Catalog:
     return load_catalog(default_catalog_dir())
+
+
+def test_a_name_cut_short_resolves_and_an_unknown_one_stays_unresolved(catalog: Catalog
+                                                                       ) -> None:
+    text = ("Agencies cite the Charter of the International, while one state relies on "
+            "the Children's Internet Safety Act (CNSA).")
+    sentence = Sentence(text, 0, len(text), "section:p/1", "1")
+    nodes, rels = extract_mentions([sentence], catalog, document="work:p")
+    by_target = {r.target: r for r in rels}
+    interpol = ids.instrument_id("/akn/interpol/treaty/1956-06-13/constitution")
+    assert interpol in by_target
+    assert by_target[interpol].props["target_kind"] == "instrument"
+    assert by_target[interpol].provenance.confidence < 1.0
+    unresolved = [n for n in nodes if n.props.get("status") == "unresolved"]
+    assert [n.label for n in unresolved] == ["Children's Internet Safety Act (CNSA)"]
