@@ -202,10 +202,10 @@ def _last_sentence_break(head: str) -> int:
 
 
 def _split_sentence(text: str) -> tuple[str, str, str]:
-    """Split at the first ``. `` that does not end an abbreviation."""
+    """Split at the first ``. `` that does not end an abbreviation (``vol.``, ``U.S.``)."""
     for match in _BREAK.finditer(text):
         word = text[: match.start()].rsplit(" ", 1)[-1]
-        if word.lower() in _ABBREVIATED:
+        if word.lower() in _ABBREVIATED or "." in word:
             continue
         return text[: match.start() + 1].rstrip("."), ".", text[match.end():]
     return text, "", ""
@@ -301,7 +301,9 @@ def _comma_names(chunk: str) -> list[str]:
     if (len(pieces) == 2 and " " not in pieces[0] and len(pieces[1].split()) <= 3
             and pieces[0].isascii()):
         return [f"{pieces[0]}, {pieces[1]}"]  # one "Last, First" name
-    if len(pieces) >= 2 and all(_INITIALS.match(p) for p in pieces[1::2]):
+    if (len(pieces) >= 2 and all(_INITIALS.match(p) for p in pieces[1::2])
+            and not any(re.search(r"\s[A-Z]{1,3}$", p) for p in pieces[0::2])):
+        # "Doe, J., Roe, A." but not "WANG L, LI M" (each piece a whole name already)
         return [f"{pieces[i]}, {pieces[i + 1]}" if i + 1 < len(pieces) else pieces[i]
                 for i in range(0, len(pieces), 2)]
     return pieces

@@ -96,6 +96,11 @@ def test_parse_reference_styles(raw: str, authors: tuple[str, ...], year: int, t
     # IEEE, with its number still in front
     ("[3] A. B. Author, “Title of paper,” Venue Name, vol. 2, 2010.", ("A. B. Author",), 2010,
      "Title of paper", "Venue Name"),
+    # an initialism inside the title; GB/T names written "SURNAME I" in capitals
+    ("Doe, J. The U.S. approach to online harm. Yale L.J. 2001.", ("Doe, J.",), 2001,
+     "The U.S. approach to online harm", "Yale L.J"),
+    ("WANG L, LI M. Online child protection[J]. Law Review, 2019, 3(2): 1-9.",
+     ("WANG L", "LI M"), 2019, "Online child protection", "Law Review"),
     # GB/T 7714 journal article and book
     ("王小明. 未成年人网络保护研究[J]. 中国法学, 2021(2): 15-30.", ("王小明",), 2021,
      "未成年人网络保护研究", "中国法学"),
