@@ -2,12 +2,16 @@
 
 Embedded store (``EmbeddedStore.write``, one batch per paper, provenance on every edge)
 against plain networkx ``MultiDiGraph.add_edge`` with the six provenance attributes, on the
-same synthetic data in the same run. Neo4j: the store's batched loader against one ``MERGE``
-query per relationship, same data, same server, same run (the per-row side runs on a
-sample of the relationships and its rate is extrapolated; the script says so).
+same synthetic data in the same run; also the same writes with the cyclic GC paused
+(a diagnostic), the time to open the saved store file, and the memory retained per
+relationship (``tracemalloc``) at the largest size. Neo4j: the store's batched loader
+(batches coalesced to ``--bulk`` relationships, and one batch per paper) against one
+``MERGE`` query per relationship, same data, same server, same run (the per-row side runs
+on a sample of the relationships and its rate is extrapolated; the script says so).
 
 Run: ``.venv/bin/python -m benchmarks.bench_load [--sizes 100000,300000,1000000] [--quick]
-[--no-neo4j] [--per-row-sample 3000]``
+[--no-neo4j | --neo4j-only] [--neo4j-size N] [--per-row-sample 3000] [--bulk 20000]
+[--no-memory]``
 """
 
 from __future__ import annotations

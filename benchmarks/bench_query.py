@@ -8,10 +8,14 @@ start points of every node type:
 * text search of one or two words (``store.search``; the first call, which builds the
   embedded store's index, is reported on its own);
 * influence trace of an instrument, 3 hops, 500 nodes (``analytics.influence_trace`` on
-  the store's projection).
+  the store's projection, as the API's ``/influence`` does).
 
-Run: ``.venv/bin/python -m benchmarks.bench_query [--sizes 1000000] [--quick] [--no-neo4j]
-[--queries 200]``
+Each kind runs ``--queries`` times or until ``--budget`` seconds are spent (at least 10
+samples); a query that raises (a Neo4j time-out) is reported as failed, not measured.
+Latencies are wall-clock; for the embedded store the thread's CPU time is reported too.
+
+Run: ``.venv/bin/python -m benchmarks.bench_query [--sizes 100000,300000,1000000] [--quick]
+[--no-neo4j | --neo4j-only] [--neo4j-size N] [--queries 200] [--budget 90]``
 """
 
 from __future__ import annotations

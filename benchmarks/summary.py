@@ -13,7 +13,8 @@ from pathlib import Path
 
 from benchmarks.common import HEADERS, RESULTS, Result, format_table
 
-ORDER = ("bench_extract", "bench_bibtex", "bench_load", "bench_query", "bench_api")
+ORDER = ("bench_extract", "bench_bibtex", "bench_load", "bench_load_neo4j", "bench_query",
+         "bench_query_neo4j", "bench_query_neo4j_300k", "bench_api")
 
 
 def load_results(path: Path) -> tuple[dict[str, str], str, list[Result]]:
