@@ -206,8 +206,9 @@ def machine() -> dict[str, str]:
 
 
 def command(name: str) -> str:
-    """How this run was started, as a command to paste."""
-    return " ".join([".venv/bin/python", "-m", f"benchmarks.{name}", *sys.argv[1:]])
+    """How this run was started, as a command to paste (``name`` when not run as a script)."""
+    module = Path(sys.argv[0]).stem if sys.argv and sys.argv[0].endswith(".py") else name
+    return " ".join([".venv/bin/python", "-m", f"benchmarks.{module}", *sys.argv[1:]])
 
 
 def report(name: str, results: Sequence[Result], *, save: bool = True) -> None:
