@@ -59,11 +59,6 @@ _YEAR_KEYS = ("year", "date", "date_adopted", "adopted", "enacted", "published",
 
 
 # -- projection ------------------------------------------------------------------------------
-def edge_key(rel: Relationship) -> str:
-    """The multigraph key of a relationship (its type and its own key)."""
-    return f"{rel.type.value}|{rel.key}"
-
-
 def build_projection(nodes: Iterable[Node], rels: Iterable[Relationship]) -> nx.MultiDiGraph:
     """A projection (``n`` on nodes, ``r`` on edges) of the given nodes and relationships.
 
@@ -74,7 +69,7 @@ def build_projection(nodes: Iterable[Node], rels: Iterable[Relationship]) -> nx.
         graph.add_node(node.id, n=node)
     for rel in rels:
         if rel.source in graph and rel.target in graph:
-            graph.add_edge(rel.source, rel.target, key=edge_key(rel), r=rel)
+            graph.add_edge(rel.source, rel.target, key=rel.graph_key, r=rel)
     return graph
 
 

@@ -65,7 +65,14 @@ INFLUENCE_TYPES = frozenset(
 )
 
 
+#: The one shared mapping of every node or relationship without properties (most
+#: relationships): never mutated, it saves a dict per edge.
+_NO_PROPS: dict[str, PropValue] = {}
+
+
 def _check_props(props: Props, reserved: frozenset[str], owner: str) -> dict[str, PropValue]:
+    if not props:
+        return _NO_PROPS
     clean: dict[str, PropValue] = {}
     for key, value in props.items():
         if key in reserved:
@@ -188,6 +195,12 @@ class Relationship:
             p = self.provenance
             start = "" if p.span is None else str(p.span[0])
             object.__setattr__(self, "key", f"{p.document}|{p.locator}|{start}")
+
+    @property
+    def graph_key(self) -> tuple[RelType, str]:
+        """The key among parallel edges of a multigraph: type and key, two objects the
+        relationship already holds (no new string per edge)."""
+        return (self.type, self.key)
 
     @property
     def identity(self) -> tuple[str, str, str, str]:

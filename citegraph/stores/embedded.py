@@ -11,9 +11,10 @@ from __future__ import annotations
 import bisect
 import contextlib
 import fcntl
+import gc
 import itertools
 import os
-from collections import Counter, deque
+from collections import Counter
 from collections.abc import Collection, Iterator, Mapping
 from pathlib import Path as FsPath
 
@@ -32,6 +33,7 @@ from citegraph.model import (
     RelType,
     Subgraph,
 )
+from citegraph.pathsearch import all_shortest_paths
 from citegraph.stores.base import (
     MAX_DEPTH,
     MAX_PATH_LENGTH,
@@ -53,8 +55,18 @@ VERSION = 1
 _Stamp = tuple[int, int, int]
 
 
-def _edge_key(rel: Relationship) -> str:
-    return f"{rel.type.value}|{rel.key}"
+@contextlib.contextmanager
+def _gc_paused() -> Iterator[None]:
+    """Pause the cyclic garbage collector while building many small objects at once: the
+    model's values hold no reference cycles, and a collection pass per few hundred
+    allocations would otherwise dominate bulk loads."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 class EmbeddedStore(GraphStore):
@@ -94,12 +106,13 @@ class EmbeddedStore(GraphStore):
             raise CorruptStoreError("not a citegraph store file", file=str(self.path))
         graph: nx.MultiDiGraph = nx.MultiDiGraph()
         try:
-            for row in data["nodes"]:
-                node = Node.from_dict(row)
-                graph.add_node(node.id, n=node)
-            for row in data["relationships"]:
-                rel = Relationship.from_dict(row)
-                graph.add_edge(rel.source, rel.target, key=_edge_key(rel), r=rel)
+            with _gc_paused():
+                for row in data["nodes"]:
+                    node = Node.from_dict(row)
+                    graph.add_node(node.id, n=node)
+                for row in data["relationships"]:
+                    rel = Relationship.from_dict(row)
+                    graph.add_edge(rel.source, rel.target, key=rel.graph_key, r=rel)
         except (KeyError, TypeError, ValueError, ModelError) as exc:
             raise CorruptStoreError(f"invalid store content: {exc}",
                                     file=str(self.path)) from exc
@@ -202,6 +215,10 @@ class EmbeddedStore(GraphStore):
         return data["n"].type if data else None
 
     def _apply(self, batch: GraphBatch) -> None:
+        with _gc_paused():
+            self._apply_unpaused(batch)
+
+    def _apply_unpaused(self, batch: GraphBatch) -> None:
         graph = self._graph
         for node in batch.nodes:
             data = graph.nodes.get(node.id)
@@ -218,7 +235,7 @@ class EmbeddedStore(GraphStore):
             if self._index is not None:
                 self._index.add(node.id, searchable_text(node), search_weight(node))
         for rel in batch.relationships:
-            graph.add_edge(rel.source, rel.target, key=_edge_key(rel), r=rel)
+            graph.add_edge(rel.source, rel.target, key=rel.graph_key, r=rel)
         self._sorted_ids = None
         self._counts = None
         self._version += 1
@@ -231,8 +248,8 @@ class EmbeddedStore(GraphStore):
     def _delete(self, rels: list[Relationship], nodes: list[str]) -> WriteResult:
         removed_rels = 0
         for rel in rels:
-            if self._graph.has_edge(rel.source, rel.target, _edge_key(rel)):
-                self._graph.remove_edge(rel.source, rel.target, _edge_key(rel))
+            if self._graph.has_edge(rel.source, rel.target, rel.graph_key):
+                self._graph.remove_edge(rel.source, rel.target, rel.graph_key)
                 removed_rels += 1
         for node_id in nodes:
             removed_rels += self._graph.degree(node_id)
@@ -310,11 +327,16 @@ class EmbeddedStore(GraphStore):
                 for other, rel in self._edges(current, direction, rel_types):
                     if other not in seen:
                         if len(seen) >= limit:
+                            # Full: stop walking (a hub would otherwise be read to its end).
                             truncated = True
-                            continue
+                            break
                         seen[other] = None
                         nxt.append(other)
                     rels[rel.identity] = rel
+                if truncated:
+                    break
+            if truncated:
+                break
             frontier = nxt
         keep = {n for n in seen if n == node_id or node_types is None
                 or self._graph.nodes[n]["n"].type in node_types}
@@ -332,52 +354,20 @@ class EmbeddedStore(GraphStore):
         max_length = max(0, min(max_length, MAX_PATH_LENGTH))
         limit = max(1, min(limit, MAX_PATHS))
         direction = Direction.OUT if directed else Direction.BOTH
-        parents = self._bfs_parents(source, target, direction, rel_types, max_length)
-        if target not in parents:
-            return []
+        backward = Direction.IN if directed else Direction.BOTH
+
+        def step(node: str, forward: bool) -> Iterator[str]:
+            return (other for other, _ in
+                    self._edges(node, direction if forward else backward, rel_types))
+
         paths: list[Path] = []
-        for chain in self._chains(parents, source, target, limit):
+        for chain in all_shortest_paths(source, target, step, max_length=max_length,
+                                        limit=limit):
             nodes = tuple(self._graph.nodes[n]["n"] for n in chain)
             steps = tuple(self._step(a, b, direction, rel_types)
                           for a, b in itertools.pairwise(chain))
             paths.append(Path(nodes, steps))
         return paths
-
-    def _bfs_parents(self, source: str, target: str, direction: Direction,
-                     rel_types: Collection[RelType] | None,
-                     max_length: int) -> dict[str, list[str]]:
-        parents: dict[str, list[str]] = {source: []}
-        level = {source: 0}
-        queue = deque([source])
-        while queue:
-            current = queue.popleft()
-            if current == target or level[current] >= max_length:
-                continue
-            if target in level and level[current] >= level[target]:
-                break
-            for other, _ in self._edges(current, direction, rel_types):
-                if other not in level:
-                    level[other] = level[current] + 1
-                    parents[other] = [current]
-                    queue.append(other)
-                elif level[other] == level[current] + 1 and current not in parents[other]:
-                    parents[other].append(current)
-        return parents
-
-    @staticmethod
-    def _chains(parents: Mapping[str, list[str]], source: str, target: str,
-                limit: int) -> list[list[str]]:
-        chains: list[list[str]] = []
-        stack: list[list[str]] = [[target]]
-        while stack and len(chains) < limit:
-            partial = stack.pop()
-            head = partial[-1]
-            if head == source:
-                chains.append(list(reversed(partial)))
-                continue
-            for parent in sorted(parents[head], reverse=True):
-                stack.append([*partial, parent])
-        return sorted(chains)
 
     def _step(self, a: str, b: str, direction: Direction,
               rel_types: Collection[RelType] | None) -> Relationship:
