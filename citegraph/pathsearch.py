@@ -23,6 +23,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 
 Step = Callable[[str, bool], Iterable[str]]
+Degree = Callable[[str, bool], int]
 
 
 class _Side:
@@ -53,8 +54,12 @@ class _Side:
 
 
 def all_shortest_paths(source: str, target: str, step: Step, *, max_length: int,
-                       limit: int) -> list[list[str]]:
-    """Up to ``limit`` shortest paths of at most ``max_length`` hops, as node-id lists."""
+                       limit: int, degree: Degree | None = None) -> list[list[str]]:
+    """Up to ``limit`` shortest paths of at most ``max_length`` hops, as node-id lists.
+
+    ``degree(node, forward)``, when given, estimates the cost of expanding a node, so the
+    side whose next level is cheaper expands (else the smaller frontier does).
+    """
     if source == target:
         return [[source]]
     fwd, bwd = _Side(source, True), _Side(target, False)
@@ -64,13 +69,19 @@ def all_shortest_paths(source: str, target: str, step: Step, *, max_length: int,
             return []
         # Expand the smaller frontier by one whole level; the two searches meet when a node
         # newly reached by one side is already known to the other.
-        side, other = (fwd, bwd) if len(fwd.frontier) <= len(bwd.frontier) else (bwd, fwd)
+        side, other = (fwd, bwd) if _cost(fwd, degree) <= _cost(bwd, degree) else (bwd, fwd)
         side.expand(step)
         meet = [n for n in side.frontier if n in other.level]
     distance = min(fwd.level[n] + bwd.level[n] for n in meet)
     if distance > max_length:
         return []
     return _enumerate(fwd, bwd, distance, limit)
+
+
+def _cost(side: _Side, degree: Degree | None) -> int:
+    if degree is None:
+        return len(side.frontier)
+    return sum(degree(node, side.forward) for node in side.frontier)
 
 
 def _enumerate(fwd: _Side, bwd: _Side, distance: int, limit: int) -> list[list[str]]:

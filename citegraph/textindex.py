@@ -62,11 +62,16 @@ def score_texts(query_terms: Collection[str], texts: Sequence[str], weight: floa
     >>> score_texts(query, ["Optional Protocol"]) > score_texts(query, ["Art. 1 Optional Protocol"])
     True
     """
+    return score_term_sets(query_terms, [frozenset(tokens(t)) for t in texts], weight, exact)
+
+
+def score_term_sets(query_terms: Collection[str], term_sets: Sequence[frozenset[str]],
+                    weight: float = 1.0, exact: bool = False) -> float:
+    """:func:`score_texts` over texts already split into terms."""
     if not query_terms:
         return 0.0
     best = 0.0
-    for text in texts:
-        terms = set(tokens(text))
+    for terms in term_sets:
         matched = len(terms.intersection(query_terms))
         if matched:
             best = max(best, matched / len(query_terms) + matched / len(terms))
@@ -79,7 +84,7 @@ class TextIndex:
     def __init__(self) -> None:
         self._postings: dict[str, set[str]] = defaultdict(set)
         self._terms: dict[str, frozenset[str]] = {}
-        self._texts: dict[str, tuple[tuple[str, ...], float]] = {}
+        self._texts: dict[str, tuple[tuple[frozenset[str], ...], float]] = {}
         self._exact: dict[str, set[str]] = defaultdict(set)
         self._exact_keys: dict[str, set[str]] = {}
 
@@ -89,9 +94,10 @@ class TextIndex:
     def add(self, doc_id: str, texts: Iterable[str], weight: float = 1.0) -> None:
         self.remove(doc_id)
         texts = tuple(texts)
-        terms = frozenset(t for text in texts for t in tokens(text))
+        term_sets = tuple(frozenset(tokens(text)) for text in texts)
+        terms = frozenset().union(*term_sets)
         self._terms[doc_id] = terms
-        self._texts[doc_id] = (texts, weight)
+        self._texts[doc_id] = (term_sets, weight)
         for term in terms:
             self._postings[term].add(doc_id)
         keys = {fold(text).strip() for text in texts}
@@ -125,7 +131,7 @@ class TextIndex:
         exact = self._exact.get(fold(query).strip(), set())
         scored = []
         for doc in hits:
-            texts, weight = self._texts[doc]
-            scored.append((doc, score_texts(terms, texts, weight, doc in exact)))
+            term_sets, weight = self._texts[doc]
+            scored.append((doc, score_term_sets(terms, term_sets, weight, doc in exact)))
         scored.sort(key=lambda item: (-item[1], item[0]))
         return scored[:limit]

@@ -61,12 +61,14 @@ NODES = [f"n{i}" for i in range(9)]
 @settings(max_examples=300, deadline=None, derandomize=True)
 @given(edges=st.sets(st.tuples(st.sampled_from(NODES), st.sampled_from(NODES)), max_size=25),
        source=st.sampled_from(NODES), target=st.sampled_from(NODES), directed=st.booleans(),
-       max_length=st.integers(0, 6), limit=st.integers(1, 6))
+       max_length=st.integers(0, 6), limit=st.integers(1, 6), by_degree=st.booleans())
 def test_bidirectional_equals_one_sided(edges: set[tuple[str, str]], source: str, target: str,
-                                        directed: bool, max_length: int, limit: int) -> None:
+                                        directed: bool, max_length: int, limit: int,
+                                        by_degree: bool) -> None:
     edges = {(a, b) for a, b in edges if a != b}
-    got = all_shortest_paths(source, target, stepper(edges, directed), max_length=max_length,
-                             limit=limit)
+    step = stepper(edges, directed)
+    got = all_shortest_paths(source, target, step, max_length=max_length, limit=limit,
+                             degree=(lambda n, f: len(list(step(n, f)))) if by_degree else None)
     if source == target:
         assert got == [[source]]
         return

@@ -360,9 +360,16 @@ class EmbeddedStore(GraphStore):
             return (other for other, _ in
                     self._edges(node, direction if forward else backward, rel_types))
 
+        succ, pred = self._graph._succ, self._graph._pred
+
+        def degree(node: str, forward: bool) -> int:
+            if not directed:
+                return len(succ[node]) + len(pred[node])
+            return len(succ[node]) if forward else len(pred[node])
+
         paths: list[Path] = []
         for chain in all_shortest_paths(source, target, step, max_length=max_length,
-                                        limit=limit):
+                                        limit=limit, degree=degree):
             nodes = tuple(self._graph.nodes[n]["n"] for n in chain)
             steps = tuple(self._step(a, b, direction, rel_types)
                           for a, b in itertools.pairwise(chain))
@@ -371,7 +378,13 @@ class EmbeddedStore(GraphStore):
 
     def _step(self, a: str, b: str, direction: Direction,
               rel_types: Collection[RelType] | None) -> Relationship:
-        options = [r for other, r in self._edges(a, direction, rel_types) if other == b]
+        adjacencies = []
+        if direction in (Direction.OUT, Direction.BOTH):
+            adjacencies.append(self._graph._succ[a].get(b, {}))
+        if direction in (Direction.IN, Direction.BOTH):
+            adjacencies.append(self._graph._pred[a].get(b, {}))
+        options = [d["r"] for keyed in adjacencies for d in keyed.values()
+                   if rel_types is None or d["r"].type in rel_types]
         return min(options, key=lambda r: r.identity)
 
     def _text_index(self) -> TextIndex:
