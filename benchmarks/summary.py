@@ -14,6 +14,7 @@ from pathlib import Path
 from benchmarks.common import HEADERS, RESULTS, Result, format_table
 
 ORDER = ("bench_extract", "bench_bibtex", "bench_load", "bench_load_neo4j", "bench_query",
+         "bench_query_before_35ef31e",
          "bench_query_neo4j", "bench_query_neo4j_300k", "bench_api")
 
 
