@@ -197,12 +197,28 @@ def articles_of(graph: nx.MultiDiGraph, instrument_id: str) -> list[str]:
                    if _node(graph, t).type is NodeType.ARTICLE})
 
 
+_ARTICLES_CACHE: weakref.WeakKeyDictionary[nx.MultiDiGraph,
+                                           tuple[tuple[int, int], dict[str, list[str]]]] = (
+    weakref.WeakKeyDictionary())
+
+
 def articles_index(graph: nx.MultiDiGraph) -> dict[str, list[str]]:
     """Instrument → its articles, through HAS_ARTICLE or, lacking that, the article ids.
 
-    One pass over the graph; articles created before their instrument's text was loaded
-    (catalog stubs) have no HAS_ARTICLE edge but their id names the instrument.
+    One pass over the graph, cached per graph until its node or edge count changes (the
+    embedded store's projection is live); articles created before their instrument's text
+    was loaded (catalog stubs) have no HAS_ARTICLE edge but their id names the instrument.
     """
+    version = (graph.number_of_nodes(), graph.number_of_edges())
+    cached = _ARTICLES_CACHE.get(graph)
+    if cached is not None and cached[0] == version:
+        return cached[1]
+    index = _build_articles_index(graph)
+    _ARTICLES_CACHE[graph] = (version, index)
+    return index
+
+
+def _build_articles_index(graph: nx.MultiDiGraph) -> dict[str, list[str]]:
     index: dict[str, set[str]] = defaultdict(set)
     for node_id, node in graph.nodes(data="n"):
         if node.type is NodeType.ARTICLE:

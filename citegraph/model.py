@@ -204,7 +204,8 @@ class Relationship:
 
     @property
     def identity(self) -> tuple[str, str, str, str]:
-        return (self.source, self.type.value, self.target, self.key)
+        # The StrEnum member is a str: no attribute lookup per call (hot in traversals).
+        return (self.source, self.type, self.target, self.key)
 
     def to_dict(self) -> dict[str, PropValue]:
         """Flatten: endpoints, type, key, provenance fields and the other properties."""

@@ -127,3 +127,18 @@ def test_killing_a_save_leaves_a_readable_store(tmp_path: Path) -> None:
     leftovers = [p for p in tmp_path.iterdir() if p.name.endswith(".tmp")]
     # A killed save may leave its temporary file behind; the store itself is never torn.
     assert all(p.name.startswith(".g.json.") for p in leftovers)
+
+
+def test_write_many_saves_once_and_keeps_batches_before_a_bad_one(tmp_path: Path) -> None:
+    path = tmp_path / "g.json"
+    store = EmbeddedStore(path)
+    bad = GraphBatch.of("bad", [], [Relationship("work:x", "work:y", RelType.CITES,
+                                                 Provenance("bad"))])
+    from citegraph.errors import ModelError
+
+    with pytest.raises(ModelError):
+        store.write_many([_batch("a", 3), bad, _batch("b", 2)])
+    assert EmbeddedStore(path).counts().total_nodes == 3  # "a" saved, "bad" and "b" not
+    result = store.write_many([_batch("b", 2), _batch("c", 2)])
+    assert (result.nodes, result.relationships) == (4, 2)
+    assert EmbeddedStore(path).counts().total_nodes == 7

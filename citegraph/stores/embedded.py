@@ -15,13 +15,19 @@ import gc
 import itertools
 import os
 from collections import Counter
-from collections.abc import Collection, Iterator, Mapping
+from collections.abc import Collection, Iterable, Iterator, Mapping
 from pathlib import Path as FsPath
 
 import networkx as nx
 import orjson
 
-from citegraph.errors import CorruptStoreError, ModelError, NodeNotFoundError, StoreError
+from citegraph.errors import (
+    CitegraphError,
+    CorruptStoreError,
+    ModelError,
+    NodeNotFoundError,
+    StoreError,
+)
 from citegraph.model import (
     Counts,
     GraphBatch,
@@ -119,6 +125,8 @@ class EmbeddedStore(GraphStore):
         self._graph = graph
         self._stamp = stamp
         self._invalidate()
+        # The loaded graph lives as long as the store: keep the cyclic GC from rescanning it.
+        gc.freeze()
 
     def snapshot_bytes(self) -> bytes:
         """The persisted form of the whole graph."""
@@ -195,6 +203,22 @@ class EmbeddedStore(GraphStore):
             self._apply(batch)
         return WriteResult(len(batch.nodes), len(batch.relationships),
                            deleted.deleted_relationships, deleted.deleted_nodes)
+
+    def write_many(self, batches: Iterable[GraphBatch]) -> WriteResult:
+        """Write batches under one lock and one save; each batch is still all-or-nothing
+        (a failing batch raises after the earlier ones are saved)."""
+        nodes = rels = 0
+        with self._writing():
+            try:
+                for batch in batches:
+                    self._validate(batch, set())
+                    self._apply(batch)
+                    nodes += len(batch.nodes)
+                    rels += len(batch.relationships)
+            except CitegraphError:
+                self.save()
+                raise
+        return WriteResult(nodes, rels)
 
     def _validate(self, batch: GraphBatch, doomed: set[str]) -> None:
         incoming: dict[str, NodeType] = {}
@@ -383,8 +407,8 @@ class EmbeddedStore(GraphStore):
             adjacencies.append(self._graph._succ[a].get(b, {}))
         if direction in (Direction.IN, Direction.BOTH):
             adjacencies.append(self._graph._pred[a].get(b, {}))
-        options = [d["r"] for keyed in adjacencies for d in keyed.values()
-                   if rel_types is None or d["r"].type in rel_types]
+        options: list[Relationship] = [d["r"] for keyed in adjacencies for d in keyed.values()
+                                       if rel_types is None or d["r"].type in rel_types]
         return min(options, key=lambda r: r.identity)
 
     def _text_index(self) -> TextIndex:
