@@ -198,18 +198,19 @@ def articles_of(graph: nx.MultiDiGraph, instrument_id: str) -> list[str]:
 
 
 _ARTICLES_CACHE: weakref.WeakKeyDictionary[nx.MultiDiGraph,
-                                           tuple[tuple[int, int], dict[str, list[str]]]] = (
+                                           tuple[object, dict[str, list[str]]]] = (
     weakref.WeakKeyDictionary())
 
 
 def articles_index(graph: nx.MultiDiGraph) -> dict[str, list[str]]:
     """Instrument → its articles, through HAS_ARTICLE or, lacking that, the article ids.
 
-    One pass over the graph, cached per graph until its node or edge count changes (the
-    embedded store's projection is live); articles created before their instrument's text
+    One pass over the graph, cached per graph: a live projection (the embedded store's)
+    carries a version in ``graph.graph["citegraph_version"]``, a built one never changes;
+    articles created before their instrument's text
     was loaded (catalog stubs) have no HAS_ARTICLE edge but their id names the instrument.
     """
-    version = (graph.number_of_nodes(), graph.number_of_edges())
+    version = graph.graph.get("citegraph_version")
     cached = _ARTICLES_CACHE.get(graph)
     if cached is not None and cached[0] == version:
         return cached[1]

@@ -142,3 +142,26 @@ def test_write_many_saves_once_and_keeps_batches_before_a_bad_one(tmp_path: Path
     result = store.write_many([_batch("b", 2), _batch("c", 2)])
     assert (result.nodes, result.relationships) == (4, 2)
     assert EmbeddedStore(path).counts().total_nodes == 7
+
+
+def test_influence_trace_sees_articles_added_after_a_first_trace() -> None:
+    """The instrument→articles index is cached per graph version, never served stale."""
+    from citegraph.analytics import influence_trace
+
+    store = EmbeddedStore(None)
+    inst = Node("instrument:/akn/x/act/2000-01-01/law", NodeType.INSTRUMENT, "Law")
+
+    def article_with_mention(n: int) -> GraphBatch:
+        art = Node(f"article:/akn/x/act/2000-01-01/law#art_{n}", NodeType.ARTICLE, f"Art. {n}")
+        sec = Node(f"section:p/{n}", NodeType.SECTION, f"S{n}")
+        prov = Provenance("p", str(n))
+        return GraphBatch.of("p", [inst, art, sec], [
+            Relationship(inst.id, art.id, RelType.HAS_ARTICLE, prov),
+            Relationship(sec.id, art.id, RelType.MENTIONS, prov)])
+
+    store.write(article_with_mention(1))
+    first = {e.id for e in influence_trace(store.projection(), inst.id).entries}
+    assert "section:p/1" in first
+    store.write(article_with_mention(2))
+    second = {e.id for e in influence_trace(store.projection(), inst.id).entries}
+    assert {"section:p/1", "section:p/2"} <= second

@@ -56,6 +56,9 @@ from citegraph.stores.base import (
 from citegraph.textindex import TextIndex
 
 FORMAT = "citegraph-store"
+#: Key in the live graph's ``graph`` dict: a number that changes with every change, for
+#: caches of things derived from the projection (networkx's edge count is O(n)).
+GRAPH_VERSION = "citegraph_version"
 VERSION = 1
 
 _Stamp = tuple[int, int, int]
@@ -187,6 +190,7 @@ class EmbeddedStore(GraphStore):
         self._sorted_ids = None
         self._counts = None
         self._version += 1
+        self._graph.graph[GRAPH_VERSION] = self._version
 
     @property
     def version(self) -> int:
@@ -263,6 +267,7 @@ class EmbeddedStore(GraphStore):
         self._sorted_ids = None
         self._counts = None
         self._version += 1
+        self._graph.graph[GRAPH_VERSION] = self._version
 
     def _document_members(self, document: str) -> tuple[list[Relationship], list[str]]:
         rels = [r for r in self.iter_relationships() if r.provenance.document == document]
