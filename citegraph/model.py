@@ -156,7 +156,8 @@ class Provenance:
             start, end = self.span
             if start < 0 or end < start:
                 raise ModelError(f"bad span {self.span}", place=self.document)
-            object.__setattr__(self, "span", (int(start), int(end)))
+            if not (type(self.span) is tuple and type(start) is int and type(end) is int):
+                object.__setattr__(self, "span", (int(start), int(end)))
         if not 0.0 <= self.confidence <= 1.0:
             raise ModelError(f"confidence {self.confidence} outside [0, 1]",
                              place=self.document)

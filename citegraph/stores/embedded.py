@@ -245,6 +245,10 @@ class EmbeddedStore(GraphStore):
     def _apply(self, batch: GraphBatch) -> None:
         with _gc_paused():
             self._apply_unpaused(batch)
+            # What the store now holds lives as long as the store and has no reference
+            # cycles: move it out of the collector's sight, so later collections do not
+            # rescan an ever-growing graph (gc.freeze is O(1)).
+            gc.freeze()
 
     def _apply_unpaused(self, batch: GraphBatch) -> None:
         graph = self._graph
