@@ -144,8 +144,11 @@ def test_relationship_patterns_follow_direction(direction: Direction, pattern: s
 def test_type_alternation() -> None:
     assert cypher.type_alternation(None) == ""
     assert cypher.type_alternation([RelType.MENTIONS, RelType.CITES]) == ":CITES|MENTIONS"
-    query, _ = cypher.expand_query(["4:x:1"], Direction.OUT, [RelType.CITES, RelType.AMENDS])
+    query, params = cypher.expand_query(["4:x:1"], Direction.OUT,
+                                        [RelType.CITES, RelType.AMENDS], 50)
     assert "(a)-[r:AMENDS|CITES]->(b)" in query
+    assert "ORDER BY i, source, type, target, key\nLIMIT $max_rows" in query
+    assert params == {"frontier": ["4:x:1"], "max_rows": 50}
 
 
 def test_shortest_paths_query() -> None:

@@ -308,20 +308,25 @@ def node_element_id_query(node_id: str) -> Statement:
 
 
 def expand_query(frontier: Sequence[str], direction: Direction,
-                 rel_types: Collection[RelType] | None) -> Statement:
+                 rel_types: Collection[RelType] | None, max_rows: int) -> Statement:
     """One breadth-first step from nodes given by ``elementId``: structure only.
 
-    Returns per relationship its endpoint ids and element ids, type and key; properties
-    are fetched afterwards for what the traversal keeps.
+    Returns per relationship its endpoint ids and element ids, type and key, in traversal
+    order (frontier position, then relationship identity), at most ``max_rows`` of them:
+    the server sorts and cuts, so a hub's thousands of relationships never cross the wire.
+    Properties are fetched afterwards for what the traversal keeps.
     """
     left, right = _arrow(direction)
-    query = ("UNWIND $frontier AS eid\n"
-             "MATCH (a) WHERE elementId(a) = eid\n"
+    query = ("UNWIND range(0, size($frontier) - 1) AS i\n"
+             "MATCH (a) WHERE elementId(a) = $frontier[i]\n"
              f"MATCH (a){left}[r{type_alternation(rel_types)}]{right}(b)\n"
+             "WITH i, a, b, r, startNode(r).id AS source, type(r) AS type, "
+             "endNode(r).id AS target, r.key AS key\n"
+             "ORDER BY i, source, type, target, key\n"
+             "LIMIT $max_rows\n"
              "RETURN a.id AS here, elementId(b) AS other_eid, b.id AS other, "
-             "elementId(r) AS rid, startNode(r).id AS source, type(r) AS type, "
-             "endNode(r).id AS target, r.key AS key")
-    return query, {"frontier": list(frontier)}
+             "elementId(r) AS rid, source, type, target, key")
+    return query, {"frontier": list(frontier), "max_rows": max_rows}
 
 
 def nodes_by_element_id_query(eids: Sequence[str]) -> Statement:

@@ -93,6 +93,10 @@ def _chunks(rows: Sequence[T], size: int = CHUNK_ROWS) -> Iterator[Sequence[T]]:
         yield rows[start:start + size]
 
 
+#: Rows fetched per node of room left in a neighbourhood (see :meth:`Neo4jStore.neighbours`).
+EXPAND_ROWS_PER_NODE = 20
+
+
 def node_from_record(node_type: str, props: Mapping[str, Any]) -> Node:
     """A :class:`Node` from a label and the stored properties."""
     data = {k: v for k, v in props.items() if k != cypher.SEARCH_TEXT_PROPERTY}
@@ -412,22 +416,25 @@ class Neo4jStore(GraphStore):
         for _ in range(depth):
             if not frontier:
                 break
-            order = {n: i for i, n in enumerate(frontier)}
+            # Enough rows to fill the remaining room many times over; a cut page means the
+            # neighbourhood may go on, so it counts as truncated.
+            max_rows = EXPAND_ROWS_PER_NODE * (limit - len(seen) + 1)
             query, params = cypher.expand_query([seen[n] for n in frontier], direction,
-                                                rel_types)
-            steps = sorted(((r["here"], r["other"], r["source"], r["type"], r["target"],
-                             r["key"], r["other_eid"], r["rid"])
-                            for r in tx.run(query, params)),
-                           key=lambda s: (order[s[0]], s[2:6]))
+                                                rel_types, max_rows)
+            steps = [(r["other"], r["source"], r["type"], r["target"], r["key"],
+                      r["other_eid"], r["rid"]) for r in tx.run(query, params)]
+            truncated = len(steps) >= max_rows
             nxt: list[str] = []
-            for _here, other, source, rtype, target, key, other_eid, rid in steps:
+            for other, source, rtype, target, key, other_eid, rid in steps:
                 if other not in seen:
                     if len(seen) >= limit:
                         truncated = True
-                        continue
+                        break  # full: stop walking, as the embedded store does
                     seen[other] = other_eid
                     nxt.append(other)
                 rels[(source, rtype, target, key)] = rid
+            if truncated:
+                break
             frontier = nxt
         query, params = cypher.nodes_by_element_id_query(list(seen.values()))
         nodes = {n.id: n for n in (node_from_record(r["type"], r["props"])
