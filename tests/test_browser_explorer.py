@@ -212,6 +212,11 @@ def test_explorer_search_click_panel_expand(page: tuple[Any, Watch], server: str
     quotes = panel.locator("blockquote").all_text_contents()
     assert SCRIPT_QUOTE in quotes
     assert panel.locator("script, img, svg, iframe").count() == 0
+    # every kind of relationship is counted, so none hides behind a long list of another
+    summary = panel.locator("h3", has_text="Relationships by type")
+    assert summary.count() == 1
+    assert any("MENTIONS" in row for row in
+               panel.locator(".cg-facts th").all_text_contents())
     assert "/viz/ego?" in (panel.locator("a", has_text="Ego network").get_attribute("href")
                            or "")
     json_href = panel.get_by_role("link", name="as JSON", exact=True).get_attribute("href") or ""

@@ -182,6 +182,13 @@
     });
     panel.appendChild(facts.length ? CV.factsTable(facts) : el('p', 'cg-hint', 'none'));
 
+    if (detail.summary && detail.summary.length) {
+      panel.appendChild(el('h3', null, 'Relationships by type'));
+      panel.appendChild(CV.factsTable(detail.summary.map(function (g) {
+        return [(g.direction === 'out' ? g.type + ' \u2192' : '\u2190 ' + g.type),
+                String(g.count) + (g.capped ? '+' : '')];
+      })));
+    }
     panel.appendChild(el('h3', null, 'Relationships and provenance (' +
       detail.relationships.length + (detail.truncated ? '+' : '') + ')'));
     var list = el('div', 'cg-rels');
