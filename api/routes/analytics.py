@@ -17,6 +17,7 @@ from api.routes.nodes import CursorParam, NodeTypes
 from api.schemas import MatrixOut, PairPage, RankingPage, node_json
 from citegraph import analytics
 from citegraph.model import NodeType
+from citegraph.settings import Settings
 from citegraph.stores.base import MAX_RESULT_NODES, GraphStore
 
 router = APIRouter(prefix="/analytics", tags=["analytics"])
@@ -77,16 +78,8 @@ async def co_citation(request: Request, store: StoreDep, settings: SettingsDep,
                       limit: Limit = 50) -> Response:
     """Pairs of works cited by the same work (its sections count for it); evidence: the
     citing works."""
-    scope = scope_of(request)
-    offset = decode_offset_cursor(cursor, scope)
-
-    async def compute() -> bytes:
-        return orjson.dumps(await call_with_timeout(
-            settings, _pairs, store, "co-citation",
-            lambda g: analytics.co_citation(g, min_weight=min_weight),
-            offset, min(limit, settings.max_results), scope))
-
-    return await cached(request, store, compute)
+    return await _pair_page(request, store, settings, "co-citation", cursor, limit,
+                            lambda g: analytics.co_citation(g, min_weight=min_weight))
 
 
 @router.get("/coupling", response_model=PairPage, responses=ERRORS)
@@ -94,16 +87,8 @@ async def coupling(request: Request, store: StoreDep, settings: SettingsDep,
                    min_weight: MinWeight = 1, cursor: Cursor = None,
                    limit: Limit = 50) -> Response:
     """Bibliographic coupling: pairs of works citing the same works; evidence: shared ones."""
-    scope = scope_of(request)
-    offset = decode_offset_cursor(cursor, scope)
-
-    async def compute() -> bytes:
-        return orjson.dumps(await call_with_timeout(
-            settings, _pairs, store, "coupling",
-            lambda g: analytics.bibliographic_coupling(g, min_weight=min_weight),
-            offset, min(limit, settings.max_results), scope))
-
-    return await cached(request, store, compute)
+    return await _pair_page(request, store, settings, "coupling", cursor, limit,
+                            lambda g: analytics.bibliographic_coupling(g, min_weight=min_weight))
 
 
 @router.get("/co-mention", response_model=PairPage, responses=ERRORS)
@@ -115,16 +100,24 @@ async def co_mention(
     min_weight: MinWeight = 1, cursor: Cursor = None, limit: Limit = 50,
 ) -> Response:
     """Pairs of instruments (or other types) mentioned in the same section."""
+    types = tuple(node_type) if node_type else (NodeType.INSTRUMENT,)
+    return await _pair_page(
+        request, store, settings, "co-mention", cursor, limit,
+        lambda g: analytics.co_mention(g, node_types=types, roll_up_articles=roll_up_articles,
+                                       min_weight=min_weight))
+
+
+async def _pair_page(request: Request, store: GraphStore, settings: Settings, name: str,
+                     cursor: str | None, limit: int,
+                     pairs_of: Callable[[nx.MultiDiGraph], list[analytics.Pair]]) -> Response:
+    """One cached, time-limited page of a pair analysis (co-citation, coupling, co-mention)."""
     scope = scope_of(request)
     offset = decode_offset_cursor(cursor, scope)
-    types = tuple(node_type) if node_type else (NodeType.INSTRUMENT,)
 
     async def compute() -> bytes:
         return orjson.dumps(await call_with_timeout(
-            settings, _pairs, store, "co-mention",
-            lambda g: analytics.co_mention(g, node_types=types, roll_up_articles=roll_up_articles,
-                                           min_weight=min_weight),
-            offset, min(limit, settings.max_results), scope))
+            settings, _pairs, store, name, pairs_of, offset,
+            min(limit, settings.max_results), scope))
 
     return await cached(request, store, compute)
 
