@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import unicodedata
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -33,6 +32,7 @@ from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError,
 from citegraph import ids
 from citegraph.errors import CatalogError
 from citegraph.model import GraphBatch, Node, NodeType, Provenance, Relationship, RelType
+from citegraph.text import collapse_spaces, normalise_name
 
 CATALOG_DOCUMENT = "catalog"
 CATALOG_METHOD = "catalog"
@@ -55,28 +55,6 @@ _CODE = re.compile(r"^(?:[A-Z]{2}|org/[a-z][a-z0-9-]*)$")
 CATALOG_FILES = ("meta.yaml", "jurisdictions.yaml", "instruments.yaml", "relations.yaml",
                  "adoptions.yaml", "concepts.yaml", "groups.yaml")
 _OPTIONAL_FILES = frozenset({"groups.yaml"})
-
-_QUOTES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u201c": '"', "\u201d": '"',
-                         "\u2032": "'", "`": "'"})
-_SPACE = re.compile(r"\s+")
-_EDGE_PUNCT = "\"'《》〈〉「」『』“”‘’ .,;:"
-
-
-def normalise_name(name: str) -> str:
-    """Fold a name for lookup: NFKC, curly quotes straightened, casefolded, spaces collapsed.
-
-    A leading English article and surrounding quotes or Chinese title marks are dropped.
-
-    >>> normalise_name("  The  《中华人民共和国刑法》 ")
-    '中华人民共和国刑法'
-    >>> normalise_name("Children\u2019s Online\\nProtection Act")
-    "children's online protection act"
-    """
-    text = unicodedata.normalize("NFKC", name).translate(_QUOTES).casefold()
-    text = _SPACE.sub(" ", text).strip(_EDGE_PUNCT)
-    text = re.sub(r"^the ", "", text)
-    return text.strip(_EDGE_PUNCT)
-
 
 _M = TypeVar("_M", bound=BaseModel)
 
@@ -185,7 +163,7 @@ class InstrumentEntry(_Entry):
     @field_validator("official_name", "short_name", "notes")
     @classmethod
     def _one_line(cls, value: str | None) -> str | None:
-        return None if value is None else _SPACE.sub(" ", value).strip()
+        return None if value is None else collapse_spaces(value)
 
     @property
     def year(self) -> int:

@@ -18,24 +18,13 @@ Examples
 from __future__ import annotations
 
 import re
-import unicodedata
 
 from citegraph.errors import ModelError
+from citegraph.text import slugify
 
-_SLUG_DROP = re.compile(r"[^\w]+", re.UNICODE)
+__all__ = ["slugify"]  # re-exported: ids are made of slugs
+
 _DOI = re.compile(r"10\.\d{4,9}/\S+", re.IGNORECASE)
-
-
-def slugify(text: str, max_length: int = 80) -> str:
-    """Lower-case, NFKC-normalised, words joined by hyphens; Chinese characters are kept.
-
-    >>> slugify("The Rights of the Child!")
-    'the-rights-of-the-child'
-    """
-    norm = unicodedata.normalize("NFKC", text).casefold()
-    slug = _SLUG_DROP.sub("-", norm).replace("_", "-").strip("-")
-    slug = re.sub(r"-{2,}", "-", slug)
-    return slug[:max_length].strip("-") or "untitled"
 
 
 def akn_work_iri(country: str, doctype: str, date: str, name: str) -> str:

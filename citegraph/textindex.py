@@ -18,25 +18,20 @@ from __future__ import annotations
 
 import itertools
 import re
-import unicodedata
 from collections import defaultdict
 from collections.abc import Collection, Iterable, Sequence
 
+from citegraph.text import HAN
+from citegraph.text import fold as fold  # re-exported for the stores
+
 _WORD = re.compile(r"[^\W\d_]+|\d+", re.UNICODE)
-_CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
-
-
-def fold(text: str) -> str:
-    """NFKC, case-folded, accents removed."""
-    decomposed = unicodedata.normalize("NFKD", unicodedata.normalize("NFKC", text).casefold())
-    return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
 def tokens(text: str) -> list[str]:
     """Index terms of ``text``: folded words, plus CJK characters and bigrams."""
     out: list[str] = []
     for word in _WORD.findall(fold(text)):
-        if _CJK.search(word):
+        if HAN.search(word):
             chars = list(word)
             out.extend(chars)
             out.extend(a + b for a, b in itertools.pairwise(chars))

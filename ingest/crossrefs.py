@@ -21,6 +21,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from citegraph.text import HAN_CHARS
 from ingest.numerals import NUMERAL_CHARS, article_number, chinese_to_int
 
 
@@ -119,7 +120,7 @@ _CN_UNIT = re.compile(
 )
 _CN_JOINER = re.compile(r"^(?:、|，|,|和|及|以及|或者|或|至|到)$")
 _CN_TITLE = re.compile(r"《([^《》\n]{2,120})》")
-_CN_RUN_BEFORE = re.compile(r"[\u4e00-\u9fff〈〉]{1,24}$")
+_CN_RUN_BEFORE = re.compile(f"[{HAN_CHARS}〈〉]{{1,24}}$")
 _CN_SELF = ("本法", "本解释", "本规定", "本条例", "本决定", "本办法", "本节", "本章", "本编",
             "本条", "前条", "本细则")
 #: Short names of PRC laws that are cited without 《》 (used when the resolver knows none).

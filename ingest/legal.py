@@ -44,6 +44,8 @@ from citegraph.model import (
     Relationship,
     RelType,
 )
+from citegraph.text import STATUTE, STATUTE_CJK, mostly_cjk, roman_to_int
+from citegraph.text import split_sentences as _split_sentences
 from ingest.base import DocumentKind, ParsedDocument, Problem, Sentence
 from ingest.crossrefs import (
     GENERIC_NAME,
@@ -56,7 +58,7 @@ from ingest.crossrefs import (
     mask_markdown_links,
     title_case,
 )
-from ingest.numerals import NUMERAL_CHARS, article_number, number_key, roman_to_int
+from ingest.numerals import NUMERAL_CHARS, article_number, number_key
 from ingest.textio import read_text
 
 Resolver = Callable[[str], str | None]
@@ -88,9 +90,6 @@ _INFO_END = re.compile(r"^\s*<!--\s*INFO END\s*-->\s*$")
 _HTML_LINE = re.compile(r"^\s*<[^>\n]*>\s*$")
 _CN_DATE = re.compile(r"(\d{4})年(\d{1,2})月(\d{1,2})日")
 _SENTENCE_END_BEFORE = re.compile(r"(?:[.;:!?。；：！？”\"')\]]|^)\s*$")
-_CJK = re.compile(r"[\u4e00-\u9fff]")
-_EN_SENTENCE_BREAK = re.compile(r"(?<=[^\d\s][.;?!])\s+(?=[A-Z(“\"])")
-_CN_SENTENCE_BREAK = re.compile(r"(?<=[。；！？])")
 
 @dataclass(frozen=True, slots=True)
 class ArticleBlock:
@@ -149,8 +148,7 @@ def _lines(text: str) -> Iterator[_Line]:
 
 
 def _is_chinese(text: str) -> bool:
-    sample = text[:20_000]
-    return len(_CJK.findall(sample)) > len(sample) // 10
+    return mostly_cjk(text)
 
 
 def _article_candidate(line: _Line, chinese: bool, loose: bool = False) -> _Candidate | None:
@@ -367,28 +365,7 @@ def split_sentences(text: str, start: int, end: int, chinese: bool) -> list[tupl
     >>> [t[s:e] for s, e in split_sentences(t, 0, len(t), False)]
     ['1. States Parties shall act.', 'They shall report.', '2. Next.']
     """
-    spans: list[tuple[int, int]] = []
-    breaker = _CN_SENTENCE_BREAK if chinese else _EN_SENTENCE_BREAK
-    pos = start
-    while pos < end:
-        newline = text.find("\n", pos, end)
-        line_end = end if newline == -1 else newline
-        cut = pos
-        for m in breaker.finditer(text, pos, line_end):
-            _add_span(text, spans, cut, m.start())
-            cut = m.end()
-        _add_span(text, spans, cut, line_end)
-        pos = line_end + 1
-    return spans
-
-
-def _add_span(text: str, spans: list[tuple[int, int]], start: int, end: int) -> None:
-    while start < end and text[start].isspace():
-        start += 1
-    while end > start and text[end - 1].isspace():
-        end -= 1
-    if end > start:
-        spans.append((start, end))
+    return _split_sentences(text, start, end, STATUTE_CJK if chinese else STATUTE)
 
 
 # --- the graph -------------------------------------------------------------------------

@@ -41,7 +41,6 @@ from __future__ import annotations
 
 import bisect
 import re
-import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -51,6 +50,7 @@ import ahocorasick
 from citegraph import ids
 from citegraph.catalog import Catalog, InstrumentEntry
 from citegraph.model import Node, NodeType, Provenance, Relationship, RelType
+from citegraph.text import AlignedFold, fold_alias, fold_aligned, is_unspaced
 from ingest.base import Sentence
 from ingest.crossrefs import (
     GENERIC_NAME,
@@ -74,87 +74,12 @@ UNRESOLVED_CONFIDENCE = 0.6
 
 _CACHE_KEY = "ingest.mentions.gazetteer"
 
-# --- folding: one character in, one character out, so offsets map back cheaply -----------
-
-
-def _translation_table() -> dict[int, str]:
-    table: dict[int, str] = {
-        0x2019: "'", 0x2018: "'", 0x2032: "'", 0x201C: '"', 0x201D: '"', 0x00A0: " ",
-        0x3000: " ", 0x2028: " ", 0x2029: " ", 0x2010: "-", 0x2011: "-", 0x2013: "-",
-    }
-    for ws in "\t\n\r\f\v\x85":
-        table[ord(ws)] = " "
-    for code in range(0xFF01, 0xFF5F):  # full-width ASCII
-        table[code] = chr(code - 0xFEE0)
-    return table
-
-
-_TABLE = _translation_table()
 _SPACES = re.compile(r" {2,}")
-
-
-def _lower_one_to_one(text: str) -> str:
-    low = text.lower()
-    if len(low) == len(text):
-        return low
-    return "".join(c.lower() if len(c.lower()) == 1 else c for c in text)
-
-
-@dataclass(frozen=True, slots=True)
-class _Folded:
-    """A sentence with quotes, widths and spaces normalised; ``cased`` and ``low`` align."""
-
-    cased: str
-    low: str
-    seg_starts: tuple[int, ...]  # position in the folded text where a segment begins
-    seg_origs: tuple[int, ...]  # offset of that segment in the original text
-
-    def original(self, pos: int) -> int:
-        """Offset in the original text of folded position ``pos``."""
-        i = bisect.bisect_right(self.seg_starts, pos) - 1
-        return self.seg_origs[i] + (pos - self.seg_starts[i])
-
-    def original_end(self, end: int) -> int:
-        """Offset just after the original character of folded position ``end - 1``."""
-        return self.original(end - 1) + 1 if end > 0 else 0
-
-
-def _fold(text: str) -> _Folded:
-    translated = text.translate(_TABLE)
-    starts, origs = [0], [0]
-    if "  " in translated:
-        pieces: list[str] = []
-        last = 0
-        out = 0
-        starts, origs = [], []
-        for run in _SPACES.finditer(translated):
-            piece = translated[last:run.start() + 1]  # keep one space of the run
-            starts.append(out)
-            origs.append(last)
-            pieces.append(piece)
-            out += len(piece)
-            last = run.end()
-        starts.append(out)
-        origs.append(last)
-        pieces.append(translated[last:])
-        translated = "".join(pieces)
-    return _Folded(translated, _lower_one_to_one(translated), tuple(starts), tuple(origs))
-
-
-def fold_alias(alias: str) -> tuple[str, str]:
-    """(cased, lower-case) normal form of an alias, as :func:`_fold` treats text.
-
-    >>> fold_alias("Children’s  Internet\\nProtection Act")
-    ("Children's Internet Protection Act", "children's internet protection act")
-    """
-    cased = _SPACES.sub(" ", unicodedata.normalize("NFKC", alias).translate(_TABLE)).strip()
-    return cased, _lower_one_to_one(cased)
 
 
 def _is_word(char: str) -> bool:
     """A letter or digit of a space-separated script (CJK needs no word boundary)."""
-    return char.isalnum() and not ("\u2e80" <= char <= "\u9fff" or "\uf900" <= char <= "\ufaff"
-                                   or "\u3040" <= char <= "\u30ff")
+    return char.isalnum() and not is_unspaced(char)
 
 
 # --- the gazetteer -------------------------------------------------------------------------
@@ -303,7 +228,7 @@ class Mention:
     iris: tuple[str, ...] = ()
 
 
-def _gazetteer_mentions(text: str, folded: _Folded, gaz: Gazetteer) -> list[Mention]:
+def _gazetteer_mentions(text: str, folded: AlignedFold, gaz: Gazetteer) -> list[Mention]:
     low, cased = folded.low, folded.cased
     found: list[tuple[int, int, _Target]] = []
     for end_idx, targets in gaz.automaton.iter(low):
@@ -500,7 +425,7 @@ def find_mentions(sentence_text: str, catalog: Catalog, ctx: _Context | None = N
     """Every mention in one sentence (offsets relative to the sentence), in text order."""
     ctx = ctx or _Context()
     gaz = gaz or gazetteer(catalog)
-    folded = _fold(sentence_text)
+    folded = fold_aligned(sentence_text)
     mentions = _gazetteer_mentions(sentence_text, folded, gaz)
     mentions = _merge_abbreviations(sentence_text, mentions)
     size = len(sentence_text)

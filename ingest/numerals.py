@@ -23,6 +23,8 @@ from __future__ import annotations
 
 import re
 
+from citegraph.text import roman_to_int as roman_to_int  # re-exported
+
 #: Characters a Chinese (or full-width/ASCII) cardinal number may be written with.
 NUMERAL_CHARS = "零〇一二两三四五六七八九十百千万0123456789０１２３４５６７８９"
 
@@ -131,30 +133,6 @@ def article_number(raw: str) -> str:
     if match["sub"]:
         number += f"-{chinese_to_int(match['sub'])}"
     return number
-
-
-_ROMAN = {"I": 1, "V": 5, "X": 10, "L": 50, "C": 100, "D": 500, "M": 1000}
-_ROMAN_FORM = re.compile(r"^M{0,3}(?:CM|CD|D?C{0,3})(?:XC|XL|L?X{0,3})(?:IX|IV|V?I{0,3})$")
-
-
-def roman_to_int(text: str) -> int:
-    """Value of an upper-case Roman numeral (article numbers of some treaties).
-
-    >>> roman_to_int("XIV"), roman_to_int("IV"), roman_to_int("MCMXC")
-    (14, 4, 1990)
-
-    Raises
-    ------
-    ValueError
-        If ``text`` is not a well-formed Roman numeral.
-    """
-    if not text or not _ROMAN_FORM.match(text):
-        raise ValueError(f"not a Roman numeral: {text!r}")
-    total = 0
-    for current, following in zip(text, [*text[1:], ""], strict=True):
-        value = _ROMAN[current]
-        total += -value if following and _ROMAN[following] > value else value
-    return total
 
 
 def number_key(number: str) -> tuple[int, int]:

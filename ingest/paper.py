@@ -21,13 +21,21 @@ from __future__ import annotations
 import bisect
 import os
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from citegraph import ids
 from citegraph.errors import InputTooLargeError
 from citegraph.model import GraphBatch, Node, NodeType, PropValue, Provenance, Relationship, RelType
+from citegraph.text import (
+    HAN_CHARS,
+    MARKER_RUN,
+    is_cjk,
+    iter_sentences,
+    roman_value,
+)
+from citegraph.text import split_sentences as split_sentences  # re-exported
 from ingest.base import DocumentKind, ParsedDocument, Problem, Sentence
 from ingest.references import (
     ParsedReference,
@@ -57,14 +65,7 @@ _REFERENCES_TITLE = re.compile(
 _MARKER = re.compile(
     r"(?<!\\)\[(?P<body>\d{1,3}(?:[ \t]*[,;–—-][ \t]*\d{1,3})*)\]"
     r"(?:[ \t]*[–—-][ \t]*\[(?P<upto>\d{1,3})\])?")
-_MARKER_RUN = (r"(?:[ \t]*\[\d{1,3}(?:[ \t]*[,;–—-][ \t]*\d{1,3})*\]"
-               r"(?:[ \t]*[–—-][ \t]*\[\d{1,3}\])?)")
-_SENTENCE_END = re.compile(r"[.!?。！？]+[\"'”’)\]]*" + _MARKER_RUN + "*")
-_PARAGRAPH_BREAK = re.compile(r"\n[ \t\r]*\n")
-_ABBREVIATION_WORDS = (
-    "e.g i.e cf vs al art arts no nos para paras sec secs ch chap vol vols pp p fig figs eq "
-    "mr mrs ms dr prof st inc ltd co corp jr sr u.s u.k u.n ed eds approx ibid op cit")
-_ABBREVIATIONS = frozenset(_ABBREVIATION_WORDS.split())
+_MARKER_RUN = MARKER_RUN
 _TERMINAL = ".!?。！？:：\"”)"
 #: A line that ends a sentence: terminal punctuation, then perhaps markers (``law.[5]``).
 _ENDS_SENTENCE = re.compile(r"[.!?。！？:：\"”)]" + _MARKER_RUN + r"*[ \t]*$")
@@ -151,11 +152,11 @@ def _plausible_title(title: str) -> bool:
     if not title or len(title) > 160 or title[-1] in ",;" or title.endswith(" and"):
         return False
     first = title[0]
-    if not (first.isupper() or "\u4e00" <= first <= "\u9fff" or first in "\"“'‘("):
+    if not (first.isupper() or is_cjk(first) or first in "\"“'‘("):
         return False
     if title.endswith(".") and len(title.split()) > 12:
         return False  # a sentence, not a heading
-    return bool(re.search(r"[A-Za-z\u4e00-\u9fff]", title))
+    return bool(re.search(f"[A-Za-z{HAN_CHARS}]", title))
 
 
 def _continuation(lines: list[_Line], i: int, title: str) -> int:
@@ -293,17 +294,6 @@ def find_headings(text: str) -> list[Heading]:
 
 
 _OUTLINE = re.compile(r"(?P<num>[IVXLC]{1,7}|[A-Z]|\d{1,2})\.[ \t]+(?P<title>\S.*?)[ \t]*$")
-_ROMAN = {"I": 1, "V": 5, "X": 10, "L": 50, "C": 100}
-
-
-def _roman_value(token: str) -> int | None:
-    if not token or any(c not in _ROMAN for c in token):
-        return None
-    total = 0
-    for k, char in enumerate(token):
-        value = _ROMAN[char]
-        total += -value if k + 1 < len(token) and _ROMAN[token[k + 1]] > value else value
-    return total
 
 
 def _outline_readings(token: str) -> list[tuple[int, int]]:
@@ -313,7 +303,7 @@ def _outline_readings(token: str) -> list[tuple[int, int]]:
         return [(3, int(token))]
     if len(token) == 1:
         readings.append((2, ord(token) - ord("A") + 1))
-    roman = _roman_value(token)
+    roman = roman_value(token)
     if roman is not None:
         readings.append((1, roman))
     return readings
@@ -395,68 +385,6 @@ def find_markers(text: str, start: int = 0, end: int | None = None) -> list[Mark
         if numbers:
             markers.append(Marker(numbers, match.start(), match.end()))
     return markers
-
-
-def _is_abbreviation(text: str, dot: int) -> bool:
-    """Whether the full stop at ``dot`` ends an abbreviation or an initial."""
-    word = re.search(r"[\w.]*$", text[max(0, dot - 12):dot])
-    token = word.group(0).lower() if word else ""
-    if not token:
-        return False
-    return token in _ABBREVIATIONS or (len(token) == 1 and token.isalpha()
-                                       and text[dot - 1].isupper())
-
-
-def _sentence_spans(text: str, start: int, end: int) -> Iterator[tuple[int, int]]:
-    """Sentence (start, end) offsets within ``text[start:end]``, trimmed of whitespace.
-
-    A sentence ends at terminal punctuation (with any closing quotes and trailing markers)
-    followed by whitespace and a capital, a digit, an opening quote or bracket, or a
-    Chinese character, at a marker glued to the next word, or at a paragraph break.
-    """
-    for a, b in _paragraphs(text, start, end):
-        pos = a
-        for match in _SENTENCE_END.finditer(text, a, b):
-            cut = match.end()
-            if _is_abbreviation(text, match.start()) and text[match.start()] == ".":
-                continue
-            nxt = text[cut:cut + 1]
-            after = text[cut:b].lstrip()
-            ends = (cut >= b or not after or match.group(0)[0] in "。！？"
-                    or (nxt.isspace() and (after[0].isupper() or after[0] in "\"“‘'([0123456789"
-                                           or "\u4e00" <= after[0] <= "\u9fff"))
-                    or (match.group(0).rstrip().endswith("]") and nxt.isalpha()))
-            if ends:
-                yield from _trimmed(text, pos, cut)
-                pos = cut
-        yield from _trimmed(text, pos, b)
-
-
-def _paragraphs(text: str, start: int, end: int) -> Iterator[tuple[int, int]]:
-    pos = start
-    for brk in _PARAGRAPH_BREAK.finditer(text, start, end):
-        yield pos, brk.start()
-        pos = brk.end()
-    yield pos, end
-
-
-def _trimmed(text: str, a: int, b: int) -> Iterator[tuple[int, int]]:
-    while a < b and text[a].isspace():
-        a += 1
-    while b > a and text[b - 1].isspace():
-        b -= 1
-    if b > a:
-        yield a, b
-
-
-def split_sentences(text: str, start: int = 0, end: int | None = None) -> list[tuple[int, int]]:
-    """Sentence offsets in ``text[start:end]``; markers after a full stop stay with it.
-
-    >>> t = "One [1]. Two e.g. here.[2] Three, etc. Four. [3]Five."
-    >>> [t[a:b] for a, b in split_sentences(t)]
-    ['One [1].', 'Two e.g. here.[2]', 'Three, etc.', 'Four. [3]', 'Five.']
-    """
-    return list(_sentence_spans(text, start, len(text) if end is None else end))
 
 
 def quote_of(text: str) -> str:
@@ -687,7 +615,7 @@ def _sentences(text: str, slug: str, paper_id: str, headings: Sequence[Heading],
                 continue
         node_id = _section_id(slug, owner) if owner is not None else paper_id
         locator = owner.number if owner is not None else ""
-        for s, e in _sentence_spans(text, a, b):
+        for s, e in iter_sentences(text, a, b):
             sentences.append(Sentence(text[s:e], s, e, node_id, locator))
     if headings and headings[0].start > 0:
         # Text before the first heading is the title block, not body text.

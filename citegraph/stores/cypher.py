@@ -27,6 +27,7 @@ from typing import Any
 
 from citegraph.model import NodeType, PropValue, RelType
 from citegraph.stores.base import SEARCHED_KEYS, Direction
+from citegraph.text import HAN
 
 Statement = tuple[str, dict[str, Any]]
 
@@ -45,7 +46,7 @@ NODE_LABELS: tuple[NodeType, ...] = tuple(NodeType)
 REL_TYPES: tuple[RelType, ...] = tuple(RelType)
 
 _LUCENE_SPECIAL = re.compile(r'([+\-&|!(){}\[\]^"~*?:\\/])')
-_CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+_CJK = HAN
 
 
 # -- allow-list ------------------------------------------------------------------------------
