@@ -58,7 +58,13 @@ from ingest.crossrefs import (
     mask_markdown_links,
     title_case,
 )
-from ingest.numerals import NUMERAL_CHARS, article_number, number_key
+from ingest.numerals import (
+    NUMERAL_CHARS,
+    article_number,
+    chinese_to_int,
+    number_key,
+    suffixed_number,
+)
 from ingest.textio import read_text
 
 Resolver = Callable[[str], str | None]
@@ -72,19 +78,38 @@ _N = f"[{NUMERAL_CHARS}]+"
 _CN_ARTICLE = re.compile(
     rf"^[ \t　]*(?P<hashes>#{{1,6}})?[ \t　]*(?P<raw>第(?P<num>{_N})条(?:之(?P<sub>{_N}))?)"
     rf"(?:[ \t　]+|$)")
+_CN_CLAUSE = re.compile(
+    r"^[ \t　]*#{0,6}[ \t　]*(?P<raw>(?P<num>[零〇一二两三四五六七八九十百]+)、)")
+#: Section headings of a reported court case (the texts are not statutes).
+_CASE_HEADINGS = re.compile(
+    r"^#{1,6}[ \t　]*(?:基本案情|裁判要点|裁判要旨|简要案情|裁判结果|适用解析|法院认为|案情简介|"
+    r"裁判理由)[ \t　]*$", re.MULTILINE)
 _CN_ARTICLE_LOOSE = re.compile(  # for texts that put no space after 第…条
     rf"^[ \t　]*(?P<hashes>#{{1,6}})?[ \t　]*(?P<raw>第(?P<num>{_N})条(?:之(?P<sub>{_N}))?)"
     rf"(?![第、，,至和及或的规中])[ \t　]*")
 _EN_ARTICLE = re.compile(
-    r"^[ \t]*(?P<hashes>#{1,6})?[ \t]*(?P<raw>(?:Article|ARTICLE|Art\.)[ \t]+"
-    r"(?P<num>\d{1,5}(?:-\d{1,3})?|[IVXLC]{1,8}))(?![A-Za-z0-9])(?P<rest>[^\n]*)$")
+    r"^[ \t]*(?P<hashes>#{1,6})?[ \t]*(?P<raw>(?:Article|ARTICLE|Art\.|Artikel|ARTIKEL)[ \t]+"
+    r"(?P<num>1er|[Pp]remier|PREMIER|\d{1,5}(?:-\d{1,3})?|[IVXLC]{1,8})"
+    r"(?P<suffix>[ \t]*\(?(?:bis|ter|quater|quinquies|sexies|septies|octies|novies|decies)\)?"
+    r"|[A-Z](?![A-Za-z]))?)(?![A-Za-z0-9])(?P<rest>[^\n]*)$")
+_STARRED = re.compile(r"^[ \t]*#{1,6}[ \t]*(?:Article|ARTICLE|Art\.)[ \t]+\d+[ \t]*\*[ \t]*$")
+#: Page furniture of the Official Journal print: running heads on every page.
+_OJ_RUNNING_HEAD = re.compile(
+    r"^\s*(?:[LC] \d+/\d+ EN Official Journal of the European Union \d{1,2}\.\d{1,2}\.\d{4}"
+    r"|\d{1,2}\.\d{1,2}\.\d{4} EN Official Journal of the European Union [LC] \d+/\d+)\s*$")
+#: Where the principal text ends in a treaty: an annexed instrument, notes, a schedule.
+_ANNEXED = re.compile(
+    r"^[ \t]*#{1,6}[ \t]*(?:ANNEXE?S?|Annexe?s?|APPENDIX|Appendix|Bijlage|BIJLAGE|PROTOCOL|"
+    r"Protocol|Additional Protocol|Nr\.?[ \t]+[IVX]+\b|No\.?[ \t]+[IVX]+\b|Exchange of|"
+    r"SCHEDULE|Schedule)")
 #: What may follow an article number and still be no heading: footnote markers.
 _FOOTNOTE_REST = re.compile(r"^[\s\d¹²³⁰-⁹*†‡]*$")
 _STRUCTURAL = re.compile(
     rf"^[ \t]*#{{0,6}}[ \t]*(?:(?:PART|Part|CHAPTER|Chapter|SECTION|Section|TITLE|Title|DEEL|"
     rf"Hoofdstuk|BOOK|Book)[ \t]+[IVXLC\d]+\b|第{_N}[编章节]|附[ \t　]*则|总[ \t　]*则|"
     rf"Preamble|PREAMBLE|Preambule)")
-_ANNEX = re.compile(r"^[ \t]*#{0,6}[ \t]*(?:ANNEX|Annex|APPENDIX|Appendix|附件|附录)")
+_ANNEX = re.compile(r"^[ \t]*#{0,6}[ \t]*(?:ANNEX|Annex|APPENDIX|Appendix|附件|附录)"
+                    r"(?:[^\n]{0,60}$)")
 _MD_HEADING = re.compile(r"^[ \t]*(?P<hashes>#{1,6})[ \t]*(?P<text>\S[^\n]*?)[ \t]*$")
 _INFO_END = re.compile(r"^\s*<!--\s*INFO END\s*-->\s*$")
 _HTML_LINE = re.compile(r"^\s*<[^>\n]*>\s*$")
@@ -151,31 +176,24 @@ def _is_chinese(text: str) -> bool:
     return mostly_cjk(text)
 
 
-def _article_candidate(line: _Line, chinese: bool, loose: bool = False) -> _Candidate | None:
+def _article_candidate(line: _Line, chinese: bool, mode: str = "strict") -> _Candidate | None:
     if chinese:
-        m = (_CN_ARTICLE_LOOSE if loose else _CN_ARTICLE).match(line.text)
-        if m is None:
-            return None
-        try:
-            number = article_number(m["raw"])
-        except ValueError:
-            return None
-        rest = line.text[m.end():]
-        heading = None
-        bracket = re.match(r"^【([^】\n]{1,60})】", rest)
-        if bracket:
-            heading = bracket[1]
-        return _Candidate(number, m["raw"], heading, True, m.end())
+        return _chinese_clause(line) if mode == "clauses" else _chinese_article(line, mode)
     m = _EN_ARTICLE.match(line.text)
     if m is None:
         return None
     number = m["num"]
-    if not number[0].isdigit():
+    if number.lower() in ("1er", "premier"):
+        number = "1"
+    elif not number[0].isdigit():
         try:
             number = str(roman_to_int(number))
         except ValueError:
             return None
+    number = suffixed_number(number, m["suffix"])
     rest = m["rest"].strip()
+    if m["hashes"] and rest == "*":
+        return None  # "Article 28*": an amending protocol's clause in a consolidated text
     if _FOOTNOTE_REST.match(rest):
         rest = ""  # "Article 12 3" in a printed text: 3 is a footnote marker
     if m["hashes"]:
@@ -185,6 +203,30 @@ def _article_candidate(line: _Line, chinese: bool, loose: bool = False) -> _Cand
         return None  # "Article 49 of the Convention ..." is running text
     heading = rest.strip(" .:–—-\t") or None
     return _Candidate(number, m["raw"].strip(), heading, False, len(line.text))
+
+
+def _chinese_article(line: _Line, mode: str) -> _Candidate | None:
+    m = (_CN_ARTICLE_LOOSE if mode == "loose" else _CN_ARTICLE).match(line.text)
+    if m is None:
+        return None
+    try:
+        number = article_number(m["raw"])
+    except ValueError:
+        return None
+    bracket = re.match(r"^【([^】\n]{1,60})】", line.text[m.end():])
+    return _Candidate(number, m["raw"], bracket[1] if bracket else None, True, m.end())
+
+
+def _chinese_clause(line: _Line) -> _Candidate | None:
+    """A numbered clause ``一、`` of a text made of clauses (amendments, decisions)."""
+    m = _CN_CLAUSE.match(line.text)
+    if m is None:
+        return None
+    try:
+        number = str(chinese_to_int(m["num"]))
+    except ValueError:
+        return None
+    return _Candidate(number, m["raw"], None, False, m.end())
 
 
 def _continues_numbering(previous: str | None, number: str, strong: bool) -> bool:
@@ -206,92 +248,156 @@ def _heading_text(line: _Line) -> tuple[int, str] | None:
     return (len(m["hashes"]), m["text"].strip("# ")) if m else None
 
 
-def parse_structure(text: str, *, file: str, loose: bool = False) -> LegalStructure:
+@dataclass
+class _Scan:
+    """State of one pass over the lines (see :func:`parse_structure`)."""
+
+    file: str
+    chinese: bool
+    mode: str
+    print_mode: bool
+    blocks: list[tuple[int, _Candidate]] = field(default_factory=list)  # (line index, …)
+    limits: list[int | None] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    titles: list[tuple[int, str]] = field(default_factory=list)
+    top_done: bool = False  # the block of title headings at the top has ended
+    first_line: str | None = None
+    previous_number: str | None = None
+    previous_text: str = ""
+    previous_blank: bool = True
+    after_heading: bool = False  # the last non-blank line was a heading
+    end_of_body: int | None = None
+    ignored: int = 0
+
+    def stop(self, lines: list[_Line], index: int, message: str, skipped: bool) -> None:
+        first = index  # the headings just before (an annexed instrument's title) go with it
+        while first > 0 and (not lines[first - 1].text.strip()
+                             or lines[first - 1].text.lstrip().startswith("#")) \
+                and (not self.blocks or first - 1 > self.blocks[-1][0] + 2):
+            first -= 1
+        self.end_of_body = lines[first].start
+        self.ignored = len(lines) - index
+        self.problems.append(Problem(self.file, f"{message} ({self.ignored} lines not read)",
+                                     lines[index].number, skipped=skipped))
+
+
+def parse_structure(text: str, *, file: str, loose: bool = False,
+                    mode: str | None = None) -> LegalStructure:
     """Find metadata, preamble and articles; see the module docstring for the rules.
 
-    ``loose`` accepts Chinese ``第N条`` headings with no space before the article text; it is
-    tried by itself when the strict pass finds no article in a Chinese text.
+    ``mode`` ``"loose"`` accepts Chinese ``第N条`` headings with no space before the article
+    text, ``"clauses"`` reads the numbered clauses ``一、`` of amendments and decisions; each
+    is tried by itself, in that order, when the strict pass finds no article in a Chinese text.
 
     Raises
     ------
     LegalTextError
-        When the text holds no article at all.
+        When the text holds no article at all, or is a court case.
     """
+    mode = mode or ("loose" if loose else "strict")
     chinese = _is_chinese(text)
+    if chinese and len(_CASE_HEADINGS.findall(text)) >= 2:
+        raise LegalTextError("a reported court case (案情/裁判要点 sections), not a statute: "
+                             "no articles read", file=file)
     lines = list(_lines(text))
-    titles: list[tuple[int, str]] = []  # (level, text) of headings before the body
-    metadata_end = 0
-    for line in lines:
-        if _INFO_END.match(line.text):
-            metadata_end = line.end
-            break
-    blocks: list[tuple[_Line, _Candidate]] = []
-    problems: list[Problem] = []
-    previous_number: str | None = None
-    previous_line_text = ""
-    previous_blank = True
-    limits: list[int | None] = []  # per block: where a structural heading cuts it short
-    end_of_body: int | None = None
-    first_line: str | None = None  # a plain-text title, when no Markdown heading gives one
-    ignored = 0
+    print_mode = sum(1 for ln in lines[:400] if _OJ_RUNNING_HEAD.match(ln.text)) >= 2
+    scan = _Scan(file, chinese, mode, print_mode)
     for index, line in enumerate(lines):
-        stripped = line.text.strip()
-        candidate = _article_candidate(line, chinese, loose)
-        if candidate is not None:
-            ok = _continues_numbering(previous_number, candidate.number, candidate.strong)
-            if ok and not candidate.strong and not (
-                    previous_blank or _SENTENCE_END_BEFORE.search(previous_line_text)):
-                ok = False  # a line break inside a sentence
-            if ok:
-                blocks.append((line, candidate))
-                limits.append(None)
-                previous_number = candidate.number
-            else:
-                problems.append(Problem(file, f"{stripped[:40]!r} breaks the article "
-                                        "numbering or a sentence; read as text", line.number,
-                                        skipped=False))
-        elif blocks and _ANNEX.match(line.text):
-            end_of_body = line.start
-            problems.append(Problem(file, "annex: no articles read from this line on",
-                                    line.number, skipped=False))
+        if print_mode and _OJ_RUNNING_HEAD.match(line.text):
+            continue
+        if not _scan_line(scan, lines, index):
             break
-        elif not blocks:
-            heading = _heading_text(line)
-            if heading and not _STRUCTURAL.match(line.text):
-                titles.append(heading)
-            elif (first_line is None and stripped and len(stripped) <= 200
-                  and not _HTML_LINE.match(stripped) and not _STRUCTURAL.match(stripped)):
-                first_line = stripped
-        elif len(stripped) < 80 and _STRUCTURAL.match(line.text):
-            if limits[-1] is None:
-                limits[-1] = line.start  # a chapter heading ends the article before it
-        else:
-            heading = _heading_text(line)
-            if heading and not _STRUCTURAL.match(line.text) and _is_other_version(
-                    heading, titles):
-                end_of_body = line.start
-                ignored = len(lines) - index
-                problems.append(Problem(
-                    file, f"{heading[1][:60]!r} repeats the title: another language version "
-                    f"starts here and is not read ({ignored} lines)", line.number))
-                break
-        if stripped:
-            previous_line_text = stripped
-        previous_blank = not stripped
-    articles = _close_blocks(text, blocks, limits, end_of_body)
-    if not articles and chinese and not loose:
-        return parse_structure(text, file=file, loose=True)
+    articles = _close_blocks(text, lines, scan)
+    if not articles and chinese and mode != "clauses":
+        return parse_structure(text, file=file, mode="loose" if mode == "strict" else "clauses")
     if not articles:
-        raise LegalTextError("no article headings (Article N / 第N条) found", file=file)
-    title = _choose_title(titles) or first_line
+        raise LegalTextError("no article headings (Article N / 第N条 / numbered clauses 一、) "
+                             "found: the text is not read as a statute", file=file)
+    title = (_oj_title(lines) if print_mode else None) or _choose_title(scan.titles) or \
+        scan.first_line
+    metadata_end = next((ln.end for ln in lines if _INFO_END.match(ln.text)), 0)
     date = _metadata_date(lines, metadata_end or articles[0].start)
-    preamble_start = max(metadata_end, _title_end(lines, titles))
+    preamble_start = max(metadata_end, _title_end(lines, scan.titles))
     preamble = (preamble_start, articles[0].start) if preamble_start < articles[0].start \
         else None
     return LegalStructure(
-        title=title, titles=tuple(t for _, t in titles), chinese=chinese, date=date,
-        preamble=preamble, articles=tuple(articles), problems=tuple(problems),
-        ignored_lines=ignored)
+        title=title, titles=tuple(t for _, t in scan.titles), chinese=chinese, date=date,
+        preamble=preamble, articles=tuple(articles), problems=tuple(scan.problems),
+        ignored_lines=scan.ignored)
+
+
+def _scan_line(scan: _Scan, lines: list[_Line], index: int) -> bool:
+    """Read one line into ``scan``; False when the principal text ends here."""
+    line = lines[index]
+    stripped = line.text.strip()
+    candidate = _article_candidate(line, scan.chinese, scan.mode)
+    if candidate is not None:
+        if not _take_candidate(scan, lines, index, candidate):
+            return False
+    elif scan.blocks and not scan.after_heading and _ends_body(scan, line):
+        scan.stop(lines, index, f"{stripped[:60]!r}: an annex or annexed instrument; the "
+                  "articles end here", skipped=False)
+        return False
+    elif not scan.blocks:
+        _top_line(scan, line, stripped)
+    elif len(stripped) < 80 and (_STRUCTURAL.match(line.text) or _STARRED.match(line.text)):
+        if scan.limits[-1] is None:
+            scan.limits[-1] = line.start  # a chapter heading ends the article before it
+    else:
+        heading = _heading_text(line)
+        if heading and not scan.after_heading and not _STRUCTURAL.match(line.text) \
+                and _is_other_version(heading, scan.titles):
+            scan.stop(lines, index, f"{heading[1][:60]!r} repeats the title: another "
+                      "language version starts here and is not read", skipped=True)
+            return False
+    if stripped:
+        scan.previous_text = stripped
+        scan.after_heading = candidate is not None or stripped.startswith("#")
+    scan.previous_blank = not stripped
+    return True
+
+
+def _take_candidate(scan: _Scan, lines: list[_Line], index: int, cand: _Candidate) -> bool:
+    line = lines[index]
+    ok = _continues_numbering(scan.previous_number, cand.number, cand.strong)
+    if ok and not cand.strong and not scan.print_mode and scan.mode != "clauses" and not (
+            scan.previous_blank or _SENTENCE_END_BEFORE.search(scan.previous_text)):
+        ok = False  # a line break inside a sentence
+    if ok:
+        scan.blocks.append((index, cand))
+        scan.limits.append(None)
+        scan.previous_number = cand.number
+        return True
+    if (not scan.chinese and cand.strong and scan.previous_number is not None
+            and number_key(cand.number) <= number_key(scan.previous_number)):
+        scan.stop(lines, index, f"{line.text.strip()[:40]!r} restarts the numbering: another "
+                  "language version or an annexed instrument starts here", skipped=False)
+        return False
+    scan.problems.append(Problem(scan.file, f"{line.text.strip()[:40]!r} breaks the article "
+                                 "numbering or a sentence; read as text", line.number,
+                                 skipped=False))
+    return True
+
+
+def _ends_body(scan: _Scan, line: _Line) -> bool:
+    if _ANNEX.match(line.text):
+        return True
+    return not scan.chinese and _ANNEXED.match(line.text) is not None
+
+
+def _top_line(scan: _Scan, line: _Line, stripped: str) -> None:
+    """Before the first article: title headings at the top, or a plain first line."""
+    if not stripped or _HTML_LINE.match(stripped) or _INFO_END.match(stripped):
+        return
+    heading = _heading_text(line)
+    if heading and not scan.top_done and not _STRUCTURAL.match(line.text) and \
+            len(heading[1]) >= 8:
+        scan.titles.append(heading)
+        return
+    if (scan.first_line is None and not heading and len(stripped) <= 200
+            and not _STRUCTURAL.match(stripped)):
+        scan.first_line = stripped
+    scan.top_done = scan.top_done or not heading
 
 
 def _metadata_date(lines: list[_Line], end: int) -> str | None:
@@ -325,7 +431,29 @@ def _is_other_version(heading: tuple[int, str], titles: list[tuple[int, str]]) -
 
 
 def _choose_title(titles: list[tuple[int, str]]) -> str | None:
+    """The text's own title: the last heading of the block at the top (a UN/NL treaty gives
+    its Dutch title, then the English one)."""
     return titles[-1][1] if titles else None
+
+
+_OJ_ACT = re.compile(r"^(?:COMMISSION |COUNCIL )?(?:IMPLEMENTING |DELEGATED )?"
+                     r"(?:REGULATION|DIRECTIVE|DECISION)\b.*\d{2,4}/\d+")
+_OJ_TITLE_END = re.compile(r"^\(Text with EEA relevance\)|^THE (?:EUROPEAN|COUNCIL|COMMISSION)")
+
+
+def _oj_title(lines: list[_Line]) -> str | None:
+    """The title of an act printed in the Official Journal: its first lines up to the
+    enacting formula ("REGULATION (EU) 2016/679 OF … of 27 April 2016 on …")."""
+    for i, line in enumerate(lines[:80]):
+        if _OJ_ACT.match(line.text.strip()):
+            parts = []
+            for follow in lines[i:i + 8]:
+                text = follow.text.strip()
+                if _OJ_TITLE_END.match(text):
+                    break
+                parts.append(text)
+            return " ".join(parts)
+    return None
 
 
 def _title_end(lines: list[_Line], titles: list[tuple[int, str]]) -> int:
@@ -339,21 +467,52 @@ def _title_end(lines: list[_Line], titles: list[tuple[int, str]]) -> int:
     return 0
 
 
-def _close_blocks(text: str, blocks: list[tuple[_Line, _Candidate]],
-                  limits: list[int | None], end_of_body: int | None) -> list[ArticleBlock]:
+def _close_blocks(text: str, lines: list[_Line], scan: _Scan) -> list[ArticleBlock]:
     articles: list[ArticleBlock] = []
-    stop = len(text) if end_of_body is None else end_of_body
-    for i, (line, cand) in enumerate(blocks):
-        end = blocks[i + 1][0].start if i + 1 < len(blocks) else stop
-        limit = limits[i]
+    stop = len(text) if scan.end_of_body is None else scan.end_of_body
+    for i, (index, cand) in enumerate(scan.blocks):
+        line = lines[index]
+        end = lines[scan.blocks[i + 1][0]].start if i + 1 < len(scan.blocks) else stop
+        limit = scan.limits[i]
         if limit is not None:
             end = min(end, limit)
         while end > line.start and text[end - 1] in "\r\n \t":
             end -= 1
         body_start = line.start + cand.body_offset
-        articles.append(ArticleBlock(cand.number, cand.raw, cand.heading, line.start,
+        heading = cand.heading
+        if heading is None and not scan.chinese:
+            title = _title_line(lines, index, end, scan.print_mode)
+            if title is not None:
+                heading, body_start = title[0], title[1]
+        articles.append(ArticleBlock(cand.number, cand.raw, heading, line.start,
                                      min(body_start, end), max(end, line.end), line.number))
     return articles
+
+
+def _title_line(lines: list[_Line], index: int, end: int,
+                print_mode: bool) -> tuple[str, int] | None:
+    """An article's title on the line after its heading: ``####Title`` or, in print, a
+    short line that is no sentence."""
+    for line in lines[index + 1:index + 4]:
+        if line.start >= end:
+            return None
+        text = line.text.strip()
+        if not text or (print_mode and _OJ_RUNNING_HEAD.match(text)):
+            continue
+        heading = _heading_text(line)
+        if heading is not None:
+            if _EN_ARTICLE.match(line.text) or _STRUCTURAL.match(line.text):
+                return None
+            title = heading[1].strip("*_ ")
+            return (title, line.end) if title else None
+        if print_mode and len(text) <= 160 and not re.search(r"[.;:]$", text) and \
+                text[0].isupper():
+            follow = lines[index + 2] if index + 2 < len(lines) else None
+            if text.endswith(",") and follow is not None and follow.start < end:
+                return f"{text} {follow.text.strip()}", follow.end  # broken over two lines
+            return text, line.end
+        return None
+    return None
 
 
 # --- sentences -------------------------------------------------------------------------

@@ -135,15 +135,45 @@ def article_number(raw: str) -> str:
     return number
 
 
+#: Latin ordinal suffixes of inserted articles (``10 bis`` = the 2nd article numbered 10).
+LATIN_SUFFIXES = {"bis": 2, "ter": 3, "quater": 4, "quinquies": 5, "sexies": 6, "septies": 7,
+                  "octies": 8, "novies": 9, "decies": 10}
+_SUFFIXED = re.compile(r"^(\d+)(?:-(\d+)|([a-z]+)|([A-Z]))?$")
+
+
 def number_key(number: str) -> tuple[int, int]:
     """Sort key of a normalised article number: ``"286-1"`` → ``(286, 1)``.
 
-    Non-numeric numbers (Roman numerals, letters) sort as ``(-1, -1)``.
+    Suffixed numbers sort after their base: ``"10bis"`` → ``(10, 2)``, ``"2A"`` →
+    ``(2, 1)``. Anything else (Roman numerals left unconverted) sorts as ``(-1, -1)``.
 
     >>> number_key("286-1") > number_key("286")
     True
+    >>> number_key("10bis") > number_key("10") and number_key("10ter") > number_key("10bis")
+    True
+    >>> number_key("2A") < number_key("3")
+    True
     """
-    base, _, sub = number.partition("-")
-    if not base.isdigit() or (sub and not sub.isdigit()):
+    m = _SUFFIXED.match(number)
+    if m is None:
         return (-1, -1)
-    return (int(base), int(sub) if sub else 0)
+    base = int(m[1])
+    if m[2]:
+        return (base, int(m[2]))
+    if m[3]:
+        return (base, LATIN_SUFFIXES[m[3]]) if m[3] in LATIN_SUFFIXES else (-1, -1)
+    if m[4]:
+        return (base, ord(m[4]) - ord("A") + 1)
+    return (base, 0)
+
+
+def suffixed_number(base: str, suffix: str | None) -> str:
+    """Normalised number of ``Article 10 bis`` / ``Art. 4 (bis)`` / ``section 2A``.
+
+    >>> [suffixed_number("10", " bis"), suffixed_number("4", "(Bis)"), suffixed_number("2", "A")]
+    ['10bis', '4bis', '2A']
+    """
+    tail = (suffix or "").strip(" ()").lower()
+    if not tail:
+        return base
+    return base + (tail if tail in LATIN_SUFFIXES else tail.upper())

@@ -267,7 +267,7 @@ def expand_paths(paths: Iterable[str | os.PathLike[str]]) -> list[Path]:
         if path.is_dir():
             out.extend(sorted(p for p in path.rglob("*")
                               if p.is_file() and p.suffix.lower() in SUPPORTED_SUFFIXES
-                              and not p.name.startswith(".") and p.name != "README.md"))
+                              and not p.name.startswith(".")))
         else:
             out.append(path)  # a missing file is reported by itself; the others still load
     return list(dict.fromkeys(out))
