@@ -44,3 +44,11 @@ def test_short_forms_resolve_across_footnotes() -> None:
     assert resolved[5][0].key == "case:101-u-s-1"
     assert resolved[6][0].key == "case:101-u-s-1"
     assert not resolved[7][0].resolved and resolved[7][0].key == ""
+
+
+def test_doctests() -> None:
+    import doctest
+
+    import ingest.footcites
+
+    assert doctest.testmod(ingest.footcites).failed == 0
