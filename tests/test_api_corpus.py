@@ -7,12 +7,12 @@ store or the corpus files themselves, never written down here.
 from __future__ import annotations
 
 import io
-import os
 from pathlib import Path
 from typing import Any
 
 import networkx as nx
 import pytest
+from corpus import CORPUS, SEED
 from fastapi.testclient import TestClient
 from pydantic import SecretStr
 from test_api import error, make_settings, ok
@@ -21,9 +21,6 @@ from api import schemas
 from citegraph.model import NodeType, RelType
 from citegraph.stores.base import GraphStore
 
-SHARED = Path(os.environ.get("CITEGRAPH_SHARED")
-              or Path(__file__).resolve().parents[1].parent / "shared")
-CORPUS = SHARED / "corpus"
 CRC = "instrument:/akn/un/treaty/1989-11-20/crc"
 OPSC = "instrument:/akn/un/treaty/2000-05-25/opsc"
 PAPER = "work:seed-paper"
@@ -38,7 +35,7 @@ def corpus_client(store: GraphStore, tmp_path: Path) -> TestClient:
     from ingest.pipeline import ingest_paths
 
     settings = make_settings(tmp_path, token=SecretStr("t"))
-    report = ingest_paths(store, [CORPUS], settings=settings)
+    report = ingest_paths(store, SEED, settings=settings)
     assert report.failed == 0, report.to_dict()
     return TestClient(create_app(settings, store))
 

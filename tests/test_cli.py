@@ -9,12 +9,12 @@ from pathlib import Path
 
 import networkx as nx
 import pytest
+from corpus import SEED
 
 from citegraph.model import GraphBatch, Node, NodeType, Provenance, Relationship, RelType
 from citegraph.stores.embedded import EmbeddedStore
 
 REPO = Path(__file__).resolve().parents[1]
-SHARED = Path(os.environ.get("CITEGRAPH_SHARED", REPO.parent / "shared"))
 
 
 def run_cli(*args: str, store: Path, env: dict[str, str] | None = None
@@ -95,19 +95,19 @@ def test_graph_exports_open_in_networkx(small_store: Path, tmp_path: Path, fmt: 
     assert graph.number_of_edges() == 1
 
 
-def test_ingest_the_real_corpus_reports_every_file(tmp_path: Path) -> None:
-    corpus = SHARED / "corpus"
-    if not corpus.is_dir():
-        pytest.skip(f"no corpus at {corpus}")
-    result = run_cli("ingest", str(corpus), store=tmp_path / "g.json")
+def test_ingest_the_seed_corpus_reports_every_file(tmp_path: Path) -> None:
+    if not SEED:
+        pytest.skip("no shared corpus")
+    result = run_cli("ingest", *map(str, SEED), store=tmp_path / "g.json")
     assert result.returncode == 0, result.stderr
     reported = result.stdout + result.stderr
-    for path in sorted(corpus.rglob("*")):
-        if path.is_file():
-            assert path.name in reported, path.name
+    for root in SEED:
+        for path in sorted([root] if root.is_file() else root.rglob("*")):
+            if path.is_file():
+                assert path.name in reported, path.name
     again = run_cli("stats", store=tmp_path / "g.json")
     first_stats = again.stdout
-    run_cli("ingest", str(corpus), store=tmp_path / "g.json")
+    run_cli("ingest", *map(str, SEED), store=tmp_path / "g.json")
     assert run_cli("stats", store=tmp_path / "g.json").stdout == first_stats
 
 

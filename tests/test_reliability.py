@@ -20,6 +20,7 @@ from typing import Any
 
 import neo4j
 import pytest
+from corpus import CORPUS, SEED
 
 from citegraph.export import export_json
 from citegraph.model import Relationship
@@ -30,8 +31,6 @@ from citegraph.stores.neo4j_store import Neo4jStore
 from ingest.pipeline import ingest_paths
 
 REPO = Path(__file__).resolve().parents[1]
-SHARED = Path(os.environ.get("CITEGRAPH_SHARED", REPO.parent / "shared"))
-CORPUS = SHARED / "corpus"
 
 pytestmark = pytest.mark.skipif(not CORPUS.is_dir(), reason=f"no corpus at {CORPUS}")
 
@@ -51,7 +50,7 @@ def _by_document(rels: Iterator[Relationship]) -> dict[str, set[tuple[str, str, 
 def reference() -> tuple[bytes, dict[str, set[tuple[str, str, str, str]]]]:
     """The export and per-document relationships of one clean ingest of the corpus."""
     store = EmbeddedStore(None)
-    ingest_paths(store, [CORPUS], settings=_settings())
+    ingest_paths(store, SEED, settings=_settings())
     return export_json(store), _by_document(store.iter_relationships())
 
 
@@ -59,7 +58,7 @@ def test_ingesting_the_corpus_three_times_changes_nothing(
         store: GraphStore, reference: tuple[bytes, Any]) -> None:
     exports, counts = [], []
     for _ in range(3):
-        report = ingest_paths(store, [CORPUS], settings=_settings())
+        report = ingest_paths(store, SEED, settings=_settings())
         assert report.failed == 0, report.to_dict()
         exports.append(export_json(store))
         counts.append(store.counts())
@@ -98,17 +97,17 @@ def _kill_trials(make_store: Any, env: dict[str, str], reference: Any, trials: i
     rng = random.Random(seed)
     complete = []
     started = time.monotonic()
-    subprocess.run(_ingest_cmd(CORPUS), env=env, check=True, capture_output=True)
+    subprocess.run(_ingest_cmd(*SEED), env=env, check=True, capture_output=True)
     full = time.monotonic() - started
     for _ in range(trials):
         store = make_store(clear=True)
-        proc = subprocess.Popen(_ingest_cmd(CORPUS), env=env, stdout=subprocess.DEVNULL,
+        proc = subprocess.Popen(_ingest_cmd(*SEED), env=env, stdout=subprocess.DEVNULL,
                                 stderr=subprocess.DEVNULL)
         time.sleep(rng.uniform(0.1, full))
         proc.send_signal(signal.SIGKILL)
         proc.wait()
         complete.append(_assert_whole_documents(make_store(), reference[1]))
-        subprocess.run(_ingest_cmd(CORPUS), env=env, check=True, capture_output=True)
+        subprocess.run(_ingest_cmd(*SEED), env=env, check=True, capture_output=True)
         assert export_json(make_store()) == reference[0], "re-run did not complete the load"
         del store
     print(f"SIGKILL trials: documents complete at the kill: {complete} "

@@ -9,13 +9,13 @@ from __future__ import annotations
 
 import itertools
 import json
-import os
 import random
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
 import pytest
+from corpus import CORPUS, SEED
 
 from citegraph.errors import ModelError, NodeNotFoundError
 from citegraph.model import (
@@ -615,9 +615,6 @@ def test_both_stores_export_the_same_graph(tmp_path: Path, neo4j_store: Neo4jSto
             sorted(ids(h.node for h in embedded.search(text)))
 
 
-SHARED = Path(os.environ.get("CITEGRAPH_SHARED")
-              or Path(__file__).resolve().parents[1].parent / "shared")
-CORPUS = SHARED / "corpus"
 
 
 @pytest.mark.neo4j
@@ -631,10 +628,10 @@ def test_the_ingested_corpus_exports_identically_from_both_stores(
     embedded = EmbeddedStore(tmp_path / "g.json")
     settings = Settings()
     for store in (embedded, neo4j_store):
-        report = ingest_paths(store, [CORPUS], settings=settings)
+        report = ingest_paths(store, SEED, settings=settings)
         assert report.failed == 0, report.to_dict()
         # Loading again, replacing each document, changes nothing.
-        ingest_paths(store, [CORPUS], settings=settings, replace=True)
+        ingest_paths(store, SEED, settings=settings, replace=True)
     nodes, rels = export(embedded)
     assert len(nodes) > 100 and len(rels) > 100
     assert export(neo4j_store) == (nodes, rels)
