@@ -75,6 +75,12 @@ class BibtexError(ParseError):
     code = "bibtex_error"
 
 
+class LatexDecodeError(ParseError):
+    """A LaTeX value cannot be turned into text within the decoder's limits."""
+
+    code = "latex_decode_error"
+
+
 class LegalTextError(ParseError):
     """A legal text (plain, Markdown or Akoma Ntoso) is malformed."""
 

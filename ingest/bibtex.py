@@ -26,7 +26,6 @@ from __future__ import annotations
 import logging
 import os
 import re
-import unicodedata
 from collections.abc import Collection, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -52,95 +51,39 @@ from bibtexparser.model import (
     MiddlewareErrorBlock,
     ParsingFailedBlock,
 )
-from pylatexenc.latex2text import LatexNodes2Text
 
 from citegraph import ids
-from citegraph.errors import BibtexError, InputTooLargeError, ParseError
+from citegraph.errors import BibtexError, InputTooLargeError, LatexDecodeError, ParseError
 from citegraph.model import GraphBatch, Node, NodeType, PropValue
 from ingest.base import DocumentKind, ParsedDocument, Problem
-from ingest.textio import read_text
+from ingest.latextext import decode_latex, decode_or_raw
+from ingest.textio import decode_detected, read_bytes
 
 #: Largest BibTeX text parsed (characters); larger inputs raise InputTooLargeError.
 DEFAULT_MAX_CHARS = 20_000_000
 
-_SIMPLE_ESCAPES = {r"\&": "&", r"\%": "%", r"\$": "\ue002", r"\#": "#", r"\_": "_",
-                   r"\{": "\ue000", r"\}": "\ue001", "~": "\u00a0", r"\,": "\u202f",
-                   "---": "—", "--": "–", r"\ ": " ", r"\-": ""}
-_SIMPLE_ESCAPE_RE = re.compile("|".join(re.escape(k) for k in sorted(_SIMPLE_ESCAPES,
-                                                                        key=len, reverse=True)))
-#: Combining marks of the LaTeX accent commands (``\'e``, ``\c{c}``, ``\v s``...).
-_ACCENTS = {"'": "\u0301", "`": "\u0300", "^": "\u0302", '"': "\u0308", "~": "\u0303",
-            "=": "\u0304", ".": "\u0307", "u": "\u0306", "v": "\u030c", "H": "\u030b",
-            "c": "\u0327", "k": "\u0328", "r": "\u030a", "d": "\u0323", "b": "\u0331"}
-_ACCENT_RE = re.compile(
-    r"\\(?:(['`^\"~=.])\s*|([uvHckrdb])(?=[\s{]))\s*"
-    r"(?:\{\s*(\\[ij](?![A-Za-z])|[A-Za-z])\s*\}|(\\[ij])(?![A-Za-z])\s*|([A-Za-z]))")
-_SYMBOLS = {"ss": "ß", "aa": "å", "AA": "Å", "ae": "æ", "AE": "Æ", "oe": "œ", "OE": "Œ",
-            "o": "ø", "O": "Ø", "l": "ł", "L": "Ł", "i": "ı", "j": "ȷ", "dag": "†",
-            "S": "§", "P": "¶", "textendash": "–", "textemdash": "—", "textquoteright": "’",
-            "textquoteleft": "‘", "ldots": "…", "dots": "…", "LaTeX": "LaTeX", "TeX": "TeX"}
-_SYMBOL_RE = re.compile(r"\\(" + "|".join(sorted(_SYMBOLS, key=len, reverse=True))
-                        + r")(?![A-Za-z])\s*(?:\{\})?")
-_FONT_RE = re.compile(r"\\(?:textit|emph|textbf|textsc|textrm|textsf|texttt|textup|textsl|"
-                      r"textnormal|mbox|mkbibemph|mkbibquote|enquote|url|nocase)\s*(?=\{)")
-_LATEX_CHARS = re.compile(r"[\\{}~$]|--")
 _VERBATIM_FIELDS = frozenset({"url", "doi", "file", "eprint", "pages", "isbn", "issn", "lccn",
                               "crossref", "keywords", "mendeley-tags"})
 _NAME_FIELDS = ("author", "editor", "translator")
+#: An entry head without its key, and a doubled comma between fields (see repair_bibtex).
+_MISSING_KEY = re.compile(r"(?im)^[ \t]*@(?!string|preamble|comment)[a-z]\w*[ \t]*[{(]"
+                          r"(?=\s*[a-z][\w-]*\s*=)")
+_EMPTY_FIELD = re.compile(r",(?:\s*,)+(?=\s*[A-Za-z][\w-]*\s*=)")
 _ENTRY_HEAD = re.compile(r"@\s*(\w+)\s*[{(]\s*([^,\s{}()]*)")
 #: Fields a crossref'd child inherits from its parent when it lacks them.
 _INHERITED = ("booktitle", "editor", "publisher", "address", "year", "month", "series",
               "volume", "organization", "edition", "isbn", "journal")
 _TEXT_PROPS = ("publisher", "address", "pages", "volume", "number", "edition", "series",
                "isbn", "issn", "note", "month", "shorttitle", "school", "institution",
-               "organization", "howpublished", "chapter", "language", "abstract", "keywords")
+               "organization", "howpublished", "chapter", "language", "abstract", "keywords",
+               # biblatex, and its legal types (@jurisdiction, @legislation, @legal)
+               "journaltitle", "subtitle", "titleaddon", "date", "location", "entrysubtype",
+               "court", "reporter", "jurisdiction", "citation", "origdate", "eventtitle",
+               "eprint",
+               "eprinttype")
 
 
 # -- LaTeX decoding ------------------------------------------------------------------------
-
-_CONVERTER = LatexNodes2Text(math_mode="text", keep_comments=False)
-
-
-@lru_cache(maxsize=65536)
-def _pylatexenc(value: str) -> str:
-    return str(_CONVERTER.latex_to_text(value))
-
-
-@lru_cache(maxsize=65536)
-def decode_latex(value: str) -> str:
-    """Decode the LaTeX in a field value; plain values are returned untouched.
-
-    >>> decode_latex(r"Harper \\& {Brothers}"), decode_latex(r"Caf\\'e"), decode_latex("plain")
-    ('Harper & Brothers', 'Café', 'plain')
-    """
-    if not _LATEX_CHARS.search(value):
-        return " ".join(value.split())
-    simple = _fast_decode(value)
-    decoded = _pylatexenc(value) if simple is None else simple
-    return " ".join(decoded.split())
-
-
-def _accent(match: re.Match[str]) -> str:
-    mark = _ACCENTS[match.group(1) or match.group(2)]
-    letter = match.group(3) or match.group(4) or match.group(5)
-    base = {"\\i": "i", "\\j": "j"}.get(letter, letter)
-    return unicodedata.normalize("NFC", base + mark)
-
-
-def _fast_decode(value: str) -> str | None:
-    """Decode escapes, accents, symbols and font commands; None when other LaTeX remains."""
-    text = value
-    if "\\" in text:
-        # Accents first: in "\\~n" the tilde is an accent, not a tie.
-        text = _ACCENT_RE.sub(_accent, text)
-        text = _SYMBOL_RE.sub(lambda m: _SYMBOLS[m.group(1)], text)
-        text = _FONT_RE.sub("", text)
-    text = _SIMPLE_ESCAPE_RE.sub(lambda m: _SIMPLE_ESCAPES[m.group(0)], text)
-    if "\\" in text or "$" in text:
-        return None
-    text = text.replace("{", "").replace("}", "")
-    return text.replace("\ue000", "{").replace("\ue001", "}").replace("\ue002", "$")
-
 
 @lru_cache(maxsize=65536)
 def last_first_name(name: str) -> str:
@@ -172,14 +115,31 @@ def last_first_name(name: str) -> str:
     return " ".join(decoded.merge_last_name_first.split())
 
 
+@dataclass(frozen=True, slots=True)
+class FieldFailure:
+    """A field whose LaTeX could not be decoded: its raw text was kept."""
+
+    key: str
+    line: int | None
+    field: str
+    reason: str
+
+
 class FastLatexDecoding(BlockMiddleware):
     """Decode LaTeX in field values; names (separated by ``SeparateCoAuthors``) become
-    ``Last, First`` strings; verbatim fields keep only their text."""
+    ``Last, First`` strings; verbatim fields keep only their text.
+
+    A value that cannot be decoded within the limits of :mod:`ingest.latextext` keeps its
+    raw text and is listed in :attr:`failures`.
+    """
 
     def __init__(self) -> None:
-        super().__init__(allow_inplace_modification=True, allow_parallel_execution=True)
+        super().__init__(allow_inplace_modification=True, allow_parallel_execution=False)
+        self.failures: list[FieldFailure] = []
+        self._entry: tuple[str, int | None] = ("", None)
 
     def transform_entry(self, entry: Entry, library: Library) -> Block | Collection[Block] | None:
+        self._entry = (entry.key, _line_of(entry))
         for field in entry.fields:
             enclosing = field.enclosing
             field.value = self._decode(field.key, field.value)
@@ -190,12 +150,25 @@ class FastLatexDecoding(BlockMiddleware):
         if isinstance(value, str):
             if key in _VERBATIM_FIELDS:
                 return " ".join(value.replace("{", "").replace("}", "").split())
-            return decode_latex(value)
+            text, reason = decode_or_raw(value)
+            self._note(key, reason)
+            return text
         if isinstance(value, list) and key in _NAME_FIELDS:
-            return [last_first_name(v) if isinstance(v, str) else v for v in value]
+            return [self._name(key, v) if isinstance(v, str) else v for v in value]
         if isinstance(value, list):
             return [self._decode(key, item) for item in value]
         return value
+
+    def _name(self, key: str, name: str) -> str:
+        try:
+            return last_first_name(name)
+        except LatexDecodeError as exc:
+            self._note(key, exc.message)
+            return " ".join(name.split())
+
+    def _note(self, field: str, reason: str | None) -> None:
+        if reason is not None:
+            self.failures.append(FieldFailure(*self._entry, field, reason))
 
 
 # -- parsing -------------------------------------------------------------------------------
@@ -231,10 +204,10 @@ def _quiet_bibtexparser() -> Iterator[None]:
         logger.setLevel(previous)
 
 
-def _middlewares() -> list[BlockMiddleware]:
+def _middlewares(decoder: FastLatexDecoding) -> list[BlockMiddleware]:
     # SplitNameParts is left out on purpose: FastLatexDecoding splits names itself, with a
     # fast path for plain names (bibtexparser's splitter costs ~60 µs a name).
-    return [NormalizeFieldKeys(), SeparateCoAuthors(), FastLatexDecoding()]
+    return [NormalizeFieldKeys(), SeparateCoAuthors(), decoder]
 
 
 def _line_of(block: Block) -> int | None:
@@ -252,9 +225,14 @@ def _failure_reason(block: ParsingFailedBlock) -> str:
     return " ".join(str(reason).split())
 
 
-def parse_bibtex(text: str, *, file: str, max_chars: int = DEFAULT_MAX_CHARS
-                 ) -> ParsedDocument:
+def parse_bibtex(text: str, *, file: str, max_chars: int = DEFAULT_MAX_CHARS,
+                 encoding: str | None = None) -> ParsedDocument:
     """Parse BibTeX text into Work nodes, reporting every entry that could not be loaded.
+
+    A field whose LaTeX cannot be decoded keeps its raw text and is reported (entry key,
+    line, field); an entry without a key loads under its DOI or title when it has one and is
+    reported either way. ``encoding`` (what :func:`parse_bibtex_bytes` detected) is reported
+    when it is not UTF-8.
 
     Raises :class:`ParseError` for an empty text, :class:`BibtexError` when no entry loads,
     and :class:`InputTooLargeError` when the text is longer than ``max_chars``.
@@ -264,25 +242,96 @@ def parse_bibtex(text: str, *, file: str, max_chars: int = DEFAULT_MAX_CHARS
                                  f"{max_chars}", file=file)
     if not text.strip():
         raise ParseError("empty BibTeX file", file=file, line=1)
-    with _quiet_bibtexparser():
-        library = parse_string(text, append_middleware=_middlewares())
-    problems: list[Problem] = []
-    raws = list(_raw_entries(library, file, problems))
+    library, decoder, repairs = _parse_leniently(text)
+    problems: list[Problem] = [Problem(file, what, line, skipped=False) for line, what in repairs]
+    if encoding is not None and encoding != "utf-8":
+        problems.insert(0, Problem(file, f"not UTF-8: decoded as {encoding} (detected)",
+                                   skipped=False))
+    raws = [r for r in _raw_entries(library, file, problems, decoder)
+            if _identified(r, file, problems)]
+    problems.extend(Problem(file, f"field {f.field!r} kept as raw LaTeX: {f.reason}", f.line,
+                            f.key or None, skipped=False) for f in decoder.failures)
     if not raws:
-        first = next((p for p in problems), None)
+        first = next((p for p in problems if p.skipped), None)
         detail = f": {first.reason}" if first else ""
         raise BibtexError(f"no BibTeX entry could be loaded{detail}", file=file,
                           line=first.line if first and first.line else 1,
                           place=first.place if first else None)
     raws = _resolve_crossrefs(raws, file, problems)
+    return _document(raws, file, problems)
+
+
+def _parse(text: str) -> tuple[Library, FastLatexDecoding]:
+    decoder = FastLatexDecoding()
+    with _quiet_bibtexparser():
+        return parse_string(text, append_middleware=_middlewares(decoder)), decoder
+
+
+def _parse_leniently(text: str) -> tuple[Library, FastLatexDecoding, list[tuple[int, str]]]:
+    """Parse; when entries failed, parse again with the repairs of :func:`repair_bibtex`
+    and keep that result if it loads more entries."""
+    library, decoder = _parse(text)
+    if not any(type(b) is ParsingFailedBlock for b in library.failed_blocks):
+        return library, decoder, []
+    repaired, repairs = repair_bibtex(text)
+    if repairs:
+        second, second_decoder = _parse(repaired)
+        if len(second.entries) > len(library.entries):
+            return second, second_decoder, repairs
+    return library, decoder, []
+
+
+def repair_bibtex(text: str) -> tuple[str, list[tuple[int, str]]]:
+    """Mend what EndNote and hand editing leave: an entry without its key (``@article{
+    author = ...``) gets an empty one, a doubled comma between fields loses one. Line numbers
+    are kept; each repair is listed with its line.
+
+    >>> text, repairs = repair_bibtex("@article{ title={T},  , year={1}}")
+    >>> text, len(repairs)
+    ('@article{, title={T},    year={1}}', 2)
+    """
+    repairs: list[tuple[int, str]] = []
+
+    def note(match: re.Match[str], what: str, replacement: str) -> str:
+        repairs.append((text.count("\n", 0, match.start()) + 1, what))
+        return replacement
+
+    text = _MISSING_KEY.sub(lambda m: note(m, "entry head has no key: read as keyless",
+                                           m.group(0) + ","), text)
+    text = _EMPTY_FIELD.sub(lambda m: note(m, "empty field between commas: dropped",
+                                           "," + " " * (len(m.group(0)) - 1 - m.group(0).count(
+                                               "\n")) + "\n" * m.group(0).count("\n")), text)
+    return text, sorted(repairs)
+
+
+def parse_bibtex_bytes(data: bytes, *, file: str, max_chars: int = DEFAULT_MAX_CHARS
+                       ) -> ParsedDocument:
+    """Decode BibTeX bytes (UTF-8, UTF-16, or a detected legacy encoding) and parse them.
+
+    >>> doc = parse_bibtex_bytes("@book{k, title={Caf\u00e9}}".encode("cp1252"), file="a.bib")
+    >>> doc.batch.nodes[0].props["title"], doc.problems[0].reason
+    ('Café', 'not UTF-8: decoded as windows-1252 (detected)')
+    """
+    text, encoding = decode_detected(data, file)
+    return parse_bibtex(text, file=file, max_chars=max_chars, encoding=encoding)
+
+
+def read_bibtex(path: str | os.PathLike[str], *, max_chars: int = DEFAULT_MAX_CHARS
+                ) -> ParsedDocument:
+    """Read and parse a ``.bib`` file in any encoding :func:`parse_bibtex_bytes` detects."""
+    return parse_bibtex_bytes(read_bytes(path), file=str(path), max_chars=max_chars)
+
+
+def _document(raws: list[_Raw], file: str, problems: list[Problem]) -> ParsedDocument:
     document = bib_document_id(file)
     nodes: dict[str, Node] = {}
     for raw in raws:
         node = _work_node(raw, document)
         if node.id in nodes:
-            first_key = str(nodes[node.id].props["bibkey"])
-            problems.append(Problem(file, f"same DOI as entry {first_key!r}; merged into it",
-                                    raw.line, raw.key, skipped=False))
+            first_key = str(nodes[node.id].props.get("bibkey") or nodes[node.id].label)
+            problems.append(Problem(file, f"same identity ({node.id}) as entry {first_key!r};"
+                                          " merged into it", raw.line, raw.key or None,
+                                    skipped=False))
             nodes[node.id] = _with_alias(nodes[node.id], raw.key)
             continue
         nodes[node.id] = node
@@ -292,17 +341,27 @@ def parse_bibtex(text: str, *, file: str, max_chars: int = DEFAULT_MAX_CHARS
                           tuple(problems), (), summary)
 
 
-def read_bibtex(path: str | os.PathLike[str], *, max_chars: int = DEFAULT_MAX_CHARS
-                ) -> ParsedDocument:
-    """Read and parse a ``.bib`` file (UTF-8 or UTF-16 with a byte-order mark)."""
-    return parse_bibtex(read_text(path), file=str(path), max_chars=max_chars)
+def _identified(raw: _Raw, file: str, problems: list[Problem]) -> bool:
+    """Keep an entry that has a key, or failing that a DOI or a title to be known by."""
+    if raw.key.strip():
+        return True
+    known = _doi(raw) is not None or bool(_title(raw))
+    problems.append(Problem(
+        file, "entry has no key; " + (f"loaded as {_work_id(raw)}" if known
+                                      else "not loaded (no DOI or title either)"),
+        raw.line, None, skipped=not known))
+    return known
 
 
-def _raw_entries(library: Library, file: str, problems: list[Problem]) -> Iterator[_Raw]:
+def _raw_entries(library: Library, file: str, problems: list[Problem],
+                 decoder: FastLatexDecoding) -> Iterator[_Raw]:
     """Entries in file order; failed blocks become Problems (recovered where possible)."""
     for block in library.blocks:
         if isinstance(block, Entry):
             yield _raw(block)
+        elif isinstance(block, DuplicateBlockKeyBlock) and not block.key.strip() and \
+                isinstance(block.ignore_error_block, Entry):
+            yield _raw(_recover(block.ignore_error_block, decoder))  # keyless: not a duplicate
         elif isinstance(block, DuplicateBlockKeyBlock):
             first = _line_of(block.previous_block)
             problems.append(Problem(file, f"duplicate key {block.key!r} (first defined at line "
@@ -316,8 +375,9 @@ def _raw_entries(library: Library, file: str, problems: list[Problem]) -> Iterat
             else:
                 what = f"{_failure_reason(block)}; loaded with names split leniently"
             if isinstance(entry, Entry):
-                problems.append(Problem(file, what, _line_of(block), entry.key, skipped=False))
-                yield _raw(_recover(entry))
+                problems.append(Problem(file, what, _line_of(block), entry.key or None,
+                                        skipped=False))
+                yield _raw(_recover(entry, decoder))
             else:
                 problems.append(Problem(file, what, _line_of(block), _guess_key(block.raw)))
         elif isinstance(block, ParsingFailedBlock):
@@ -328,12 +388,13 @@ def _raw_entries(library: Library, file: str, problems: list[Problem]) -> Iterat
                                     _line_of(block), _guess_key(block.comment)))
 
 
-def _recover(entry: Entry) -> Entry:
+def _recover(entry: Entry, decoder: FastLatexDecoding) -> Entry:
     """Apply the name and LaTeX steps to an entry the middleware stack did not reach."""
     for field in entry.fields:
-        if field.key.lower() in _NAME_FIELDS and isinstance(field.value, str):
+        field.key = field.key.lower()
+        if field.key in _NAME_FIELDS and isinstance(field.value, str):
             field.value = split_multiple_persons_names(field.value)
-    recovered = FastLatexDecoding().transform_entry(entry, Library())
+    recovered = decoder.transform_entry(entry, Library())
     return recovered if isinstance(recovered, Entry) else entry
 
 
@@ -392,19 +453,35 @@ def _year(value: Any) -> int | None:
     return int(match.group(1)) if match else None
 
 
-def _work_id(raw: _Raw) -> str:
+def _doi(raw: _Raw) -> str | None:
     doi = raw.fields.get("doi")
-    if isinstance(doi, str) and ids.normalise_doi(doi):
+    return ids.normalise_doi(doi) if isinstance(doi, str) else None
+
+
+def _title(raw: _Raw) -> str:
+    title = raw.fields.get("title")
+    return title if isinstance(title, str) else ""
+
+
+def _work_id(raw: _Raw) -> str:
+    """DOI first, then the key, then (keyless entries) title and year."""
+    doi = _doi(raw)
+    if doi is not None:
         return ids.work_id_from_doi(doi)
-    return ids.work_id_from_bibkey(raw.key)
+    if raw.key.strip():
+        return ids.work_id_from_bibkey(raw.key)
+    return ids.work_id_from_title_year(_title(raw), _year(raw.fields.get("year"))
+                                       or _year(raw.fields.get("date")))
 
 
 def _work_node(raw: _Raw, document: str) -> Node:
     f = raw.fields
-    props: dict[str, PropValue] = {"bibkey": raw.key, "entry_type": raw.entry_type,
+    props: dict[str, PropValue] = {"entry_type": raw.entry_type,
                                    "kind": "bibtex", "bib_document": document,
                                    "status": "resolved",
                                    "line": raw.line}
+    if raw.key:
+        props["bibkey"] = raw.key
     title = f.get("title")
     if isinstance(title, str) and title:
         props["title"] = title
@@ -418,14 +495,17 @@ def _work_node(raw: _Raw, document: str) -> Node:
         props["year"] = year
     if isinstance(f.get("year"), str) and year is None and f["year"]:
         props["year_text"] = f["year"]
-    venue = next((f[k] for k in ("journal", "journaltitle", "booktitle", "publisher", "school",
-                                 "institution") if isinstance(f.get(k), str) and f[k]), None)
+    venue = next((f[k] for k in ("journal", "journaltitle", "booktitle", "court", "reporter",
+                                 "publisher", "school", "institution")
+                  if isinstance(f.get(k), str) and f[k]), None)
     if venue:
         props["venue"] = venue
     for name in (*_TEXT_PROPS, "journal", "booktitle"):
         value = f.get(name)
         if isinstance(value, str) and value:
             props[name] = value
+    if isinstance(f.get("type"), str) and f["type"]:
+        props["bib_type"] = f["type"]  # "type" names the node's label in the model
     doi = f.get("doi")
     if isinstance(doi, str) and ids.normalise_doi(doi):
         props["doi"] = ids.normalise_doi(doi) or doi
@@ -443,8 +523,8 @@ def _work_node(raw: _Raw, document: str) -> Node:
 def _with_alias(node: Node, key: str) -> Node:
     props = dict(node.props)
     aliases = props.get("bibkeys")
-    keys = list(aliases) if isinstance(aliases, list) else [str(props["bibkey"])]
-    props["bibkeys"] = [str(k) for k in (*keys, key)]
+    keys = list(aliases) if isinstance(aliases, list) else [str(props.get("bibkey") or "")]
+    props["bibkeys"] = [str(k) for k in (*keys, key) if k]
     return Node(node.id, node.type, node.label, props)
 
 

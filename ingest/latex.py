@@ -21,7 +21,8 @@ from citegraph import ids
 from citegraph.errors import InputTooLargeError, ParseError
 from citegraph.model import GraphBatch, Node, NodeType, PropValue, Provenance, Relationship, RelType
 from ingest.base import DocumentKind, ParsedDocument, Problem, Sentence
-from ingest.bibtex import decode_latex, works_by_bibkey
+from ingest.bibtex import works_by_bibkey
+from ingest.latextext import decode_latex
 from ingest.paper import Heading, _add_sections, _innermost, _sentences, quote_of
 from ingest.references import parse_reference, reference_node
 

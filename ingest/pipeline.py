@@ -150,6 +150,10 @@ def parse_document(name: str, data: bytes, *, settings: Settings, kind: Document
         from ingest.akn import parse_akoma_ntoso
 
         return parse_akoma_ntoso(data, file=name), "Akoma Ntoso XML"
+    if suffix in {".bib", ".bibtex"} and kind in (None, DocumentKind.BIBTEX):
+        from ingest.bibtex import parse_bibtex_bytes
+
+        return parse_bibtex_bytes(data, file=name), f"{suffix} file"
     if suffix == ".pdf":
         from ingest.pdf import extract_pdf_text
 
@@ -325,11 +329,11 @@ def _bib_for(path: Path, explicit: str | os.PathLike[str] | None,
     if not candidate.is_file():
         return ()
     if candidate not in cache:
-        from ingest.bibtex import parse_bibtex
+        from ingest.bibtex import parse_bibtex_bytes
 
         try:
-            text = decode_text(read_bytes(candidate, settings.max_input_bytes), str(candidate))
-            parsed = parse_bibtex(text, file=str(candidate))
+            parsed = parse_bibtex_bytes(read_bytes(candidate, settings.max_input_bytes),
+                                        file=str(candidate))
         except CitegraphError:
             # The .bib is ingested (and its error reported) as a file of its own.
             parsed = None

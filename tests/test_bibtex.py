@@ -19,14 +19,8 @@ from citegraph import ids
 from citegraph.errors import BibtexError, EncodingError, InputTooLargeError, ParseError
 from citegraph.model import Node, NodeType
 from ingest.base import DocumentKind, ParsedDocument
-from ingest.bibtex import (
-    FastLatexDecoding,
-    _pylatexenc,
-    decode_latex,
-    parse_bibtex,
-    read_bibtex,
-    works_by_bibkey,
-)
+from ingest.bibtex import FastLatexDecoding, parse_bibtex, read_bibtex, works_by_bibkey
+from ingest.latextext import _pylatexenc, decode_latex
 from ingest.textio import decode_text, read_text
 
 SHARED = Path(os.environ.get("CITEGRAPH_SHARED",
