@@ -1,7 +1,8 @@
 """Where the shared corpus lives (read at test time, never copied).
 
-``SEED`` is the seed corpus: the seed paper, its legal texts and its BibTeX, without the corpus README
-and the 757 files of ``real/``, which the reader conformance loop and the accuracy scripts cover.
+``SEED`` is the seed corpus: the seed paper, its legal texts and its BibTeX, without the
+corpus README and the 757 files of ``real/`` (the reader conformance loop and the accuracy
+scripts cover those).
 """
 
 from __future__ import annotations
