@@ -168,8 +168,10 @@ class InfluenceOut(_Model):
 
 class RankedOut(_Model):
     node: NodeOut
-    score: float = Field(description="PageRank over citation and mention edges")
+    score: float = Field(description="The sort key: PageRank over citation and mention "
+                         "edges, or the in-degree when by=in_degree")
     in_degree: int
+    pagerank: float = Field(description="PageRank over citation and mention edges")
 
 
 class RankingPage(_Model):

@@ -35,7 +35,8 @@ import base64
 import hashlib
 import html
 import math
-from collections import defaultdict, deque
+import re
+from collections import defaultdict
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from functools import cache
@@ -44,7 +45,15 @@ from typing import Any
 
 import orjson
 
+from citegraph.analytics import own_year
 from citegraph.model import Node, NodeType, Relationship, RelType, Subgraph
+from citegraph.vizlayout import (
+    collapsed_layout,
+    jurisdiction_of,
+    outline_layout,
+    parent_map,
+    radial_layout,
+)
 
 __all__ = [
     "EDGE_STYLES",
@@ -198,113 +207,6 @@ def group_edges(relationships: Iterable[Relationship],
             for (s, ty, t), rels in sorted(groups.items())]
 
 
-# -- layout ----------------------------------------------------------------------------------
-def _adjacency(node_ids: Sequence[str],
-               edges: Iterable[tuple[str, str]]) -> dict[str, list[str]]:
-    present = set(node_ids)
-    adj: dict[str, set[str]] = {n: set() for n in node_ids}
-    for a, b in edges:
-        if a != b and a in present and b in present:
-            adj[a].add(b)
-            adj[b].add(a)
-    return {n: sorted(adj[n], key=lambda m: (-len(adj[m]), m)) for n in node_ids}
-
-
-def _bfs_tree(root: str, adj: Mapping[str, list[str]]
-              ) -> tuple[list[str], dict[str, list[str]], dict[str, int]]:
-    order = [root]
-    children: dict[str, list[str]] = {root: []}
-    depth = {root: 0}
-    queue = deque([root])
-    while queue:
-        node = queue.popleft()
-        for nxt in adj[node]:
-            if nxt not in depth:
-                depth[nxt] = depth[node] + 1
-                children[node].append(nxt)
-                children[nxt] = []
-                order.append(nxt)
-                queue.append(nxt)
-    return order, children, depth
-
-
-def _radial_component(root: str, adj: Mapping[str, list[str]], spacing: float
-                      ) -> tuple[dict[str, tuple[float, float]], float]:
-    """Radial tree layout of one component: wedges proportional to leaf counts."""
-    order, children, depth = _bfs_tree(root, adj)
-    leaves: dict[str, int] = {}
-    for node in reversed(order):
-        leaves[node] = max(1, sum(leaves[c] for c in children[node]))
-    per_ring: dict[int, int] = defaultdict(int)
-    for d in depth.values():
-        per_ring[d] += 1
-    radius = [0.0]
-    for d in range(1, max(per_ring) + 1):
-        # a ring must be long enough to hold its nodes `spacing` apart
-        radius.append(max(radius[-1] + spacing, per_ring[d] * spacing / (2 * math.pi)))
-    pos = {root: (0.0, 0.0)}
-    wedge = {root: (0.0, 2 * math.pi)}
-    for node in order:
-        start, span = wedge[node]
-        for child in children[node]:
-            share = span * leaves[child] / leaves[node]
-            wedge[child] = (start, share)
-            angle = start + share / 2
-            r = radius[depth[child]]
-            pos[child] = (r * math.cos(angle), r * math.sin(angle))
-            start += share
-    return pos, radius[-1] + spacing / 2
-
-
-def radial_layout(node_ids: Sequence[str], edges: Iterable[tuple[str, str]], *,
-                  root: str | None = None, spacing: float = 60.0
-                  ) -> dict[str, tuple[float, float]]:
-    """Positions for every node, in time linear in nodes and edges.
-
-    Each connected component is laid out as a radial tree around its best-connected node
-    (``root`` for its own component), and components are packed in rows, largest first.
-    Deterministic: the same graph gives the same positions.
-
-    >>> pos = radial_layout(["a", "b", "c", "z"], [("a", "b"), ("a", "c")])
-    >>> pos["a"] != pos["b"] and len(pos) == 4
-    True
-    """
-    adj = _adjacency(node_ids, edges)
-    ranked = sorted(node_ids, key=lambda n: (n != root, -len(adj[n]), n))
-    placed: set[str] = set()
-    components: list[tuple[dict[str, tuple[float, float]], float]] = []
-    for start in ranked:
-        if start in placed:
-            continue
-        comp, extent = _radial_component(start, adj, spacing)
-        placed.update(comp)
-        components.append((comp, extent))
-    return _pack(components)
-
-
-def _pack(components: Sequence[tuple[dict[str, tuple[float, float]], float]]
-          ) -> dict[str, tuple[float, float]]:
-    """Shelf-pack components (each a disc of radius ``extent``), largest first."""
-    if not components:
-        return {}
-    total_area = sum((2 * extent) ** 2 for _, extent in components)
-    row_width = max(2 * components[0][1], math.sqrt(total_area) * 1.2)
-    positions: dict[str, tuple[float, float]] = {}
-    x = y = row_height = 0.0
-    for comp, extent in sorted(components, key=lambda c: -c[1]):
-        size = 2 * extent
-        if x > 0 and x + size > row_width:
-            x, y, row_height = 0.0, y + row_height, 0.0
-        cx, cy = x + extent, y + extent
-        for node, (px, py) in comp.items():
-            positions[node] = (round(cx + px, 1), round(cy + py, 1))
-        x += size
-        row_height = max(row_height, size)
-    mid_x = row_width / 2
-    mid_y = (y + row_height) / 2
-    return {n: (round(px - mid_x, 1), round(py - mid_y, 1)) for n, (px, py) in positions.items()}
-
-
 # -- facts shown in tooltips and panels ------------------------------------------------------
 def _clip(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: max(0, limit - 1)] + "…"
@@ -332,19 +234,52 @@ def edge_facts(group: EdgeGroup, options: ViewOptions) -> dict[str, Any]:
     for rel in group.relationships[: options.quotes_per_edge]:
         p = rel.provenance
         quotes.append({"document": p.document, "locator": p.locator,
-                       "quote": _clip(p.quote, options.fact_chars), "method": p.method,
+                       "quote": _clip(plain_quote(p.quote), options.fact_chars),
+                       "method": p.method,
                        "confidence": f"{p.confidence:g}"})
     return {"count": len(group.relationships), "quotes": quotes}
 
 
-def _is_unresolved(node: Node) -> bool:
+_MD_LINK = re.compile(r"!?\[([^\]]*)\]\([^)\s]*\)?")
+_MD_MARK = re.compile(r"(\*\*|(?<![\w*])\*(?=\S)|(?<=\S)\*(?![\w*])|`|\\(?=[\[\]()*_`#\\]))")
+
+
+def plain_quote(text: str) -> str:
+    r"""A quote as plain text: Markdown links become their text, emphasis marks and
+    backslash escapes go.
+
+    >>> plain_quote("See **[Article 3](https://example.org/a3)** and \\[1\\].")
+    'See Article 3 and [1].'
+    """
+    return _MD_MARK.sub("", _MD_LINK.sub(r"\1", text))
+
+
+#: Relationships that only say what a thing is made of (drawn thin, folded in the panel).
+STRUCTURE_TYPES = frozenset({RelType.HAS_SECTION, RelType.HAS_ARTICLE, RelType.PART_OF})
+
+
+def list_entry(node: Node) -> dict[str, Any]:
+    """What a result list or a suggestion shows of a node: id, label, type, year,
+    jurisdiction, and whether it is an unresolved mention.
+
+    >>> entry = list_entry(Node("instrument:/akn/un/treaty/1989-11-20/crc", "Instrument", "CRC"))
+    >>> entry["year"], entry["jurisdiction"], entry["unresolved"]
+    (1989, 'org/un', False)
+    """
+    return {"id": node.id, "label": node.label or node.id, "type": node.type.value,
+            "year": own_year(node), "jurisdiction": jurisdiction_of(node),
+            "unresolved": is_unresolved(node)}
+
+
+def is_unresolved(node: Node) -> bool:
     return node.type is NodeType.INSTRUMENT and node.props.get("status") == "unresolved"
 
 
 # -- the data a browser draws ----------------------------------------------------------------
 def to_vis_data(subgraph: Subgraph, *, title: str = "", highlight: str | None = None,
                 scores: Mapping[str, float] | None = None,
-                options: ViewOptions | None = None) -> dict[str, Any]:
+                options: ViewOptions | None = None, layout: str = "radial",
+                hits: Sequence[str] = ()) -> dict[str, Any]:
     """JSON-ready data for ``graphview.js``: nodes, edges, styles, legend and counts.
 
     ``scores`` (e.g. PageRank) sizes the nodes instead of their degree. The result's
@@ -355,7 +290,7 @@ def to_vis_data(subgraph: Subgraph, *, title: str = "", highlight: str | None = 
     nodes = _unique_nodes(subgraph.nodes)
     degree = degree_scores(Subgraph(tuple(nodes), subgraph.relationships))
     size_by = dict(scores) if scores is not None else degree
-    keep = {highlight} if highlight else set()
+    keep = set(hits) | ({highlight} if highlight else set())
     drawn = select_nodes(nodes, size_by, opts.max_nodes, keep)
     drawn_ids = {n.id for n in drawn}
     all_groups = group_edges(subgraph.relationships, {n.id for n in nodes})
@@ -367,17 +302,25 @@ def to_vis_data(subgraph: Subgraph, *, title: str = "", highlight: str | None = 
     if len(drawn) > opts.physics_max_nodes:
         opts = replace(opts, fact_chars=opts.large_fact_chars, max_facts=opts.large_max_facts)
     root = highlight if highlight in drawn_ids else None
-    positions = radial_layout([n.id for n in drawn], ((g.source, g.target) for g in groups),
-                              root=root, spacing=opts.spacing)
+    parents = parent_map(drawn, groups)
+    if layout == "outline" and root is not None:
+        positions = outline_layout(drawn, groups, root)
+    else:
+        positions = collapsed_layout([n.id for n in drawn], groups, parents, root=root,
+                                     spacing=opts.spacing)
     top = max((size_by.get(n.id, 0.0) for n in drawn), default=0.0)
     vis_nodes = [_vis_node(n, positions[n.id], size_by.get(n.id, 0.0), top,
                            degree.get(n.id, 0.0), n.id == highlight, scores is not None, opts)
                  for n in drawn]
+    for vn in vis_nodes:
+        if vn["id"] in parents:
+            vn["parent"] = parents[vn["id"]]
     vis_edges = [_vis_edge(g, opts) for g in groups]
     physics = len(drawn) <= opts.physics_max_nodes
     return {
         "title": title,
         "highlight": highlight if highlight in drawn_ids else None,
+        "hits": [h for h in hits if h in drawn_ids],
         "nodes": vis_nodes,
         "edges": vis_edges,
         "styles": _styles(),
@@ -394,6 +337,7 @@ def to_vis_data(subgraph: Subgraph, *, title: str = "", highlight: str | None = 
             "store_truncated": subgraph.truncated,
             "physics": physics,
             "sized_by": "score" if scores is not None else "degree",
+            "layout": "outline" if layout == "outline" and root is not None else "radial",
         },
     }
 
@@ -414,9 +358,15 @@ def _vis_node(node: Node, pos: tuple[float, float], score: float, top: float,
         "type": node.type.value, "size": round(size, 1), "x": pos[0], "y": pos[1],
         "facts": node_facts(node, degree, opts),
     }
+    year = own_year(node)
+    if year is not None:
+        data["year"] = year
+    place = jurisdiction_of(node)
+    if place:
+        data["jurisdiction"] = place
     if scored:
         data["facts"].insert(4, ["score", f"{score:.4g}"])
-    if _is_unresolved(node):
+    if is_unresolved(node):
         data["unresolved"] = True
     if highlighted:
         data["highlight"] = True
@@ -425,8 +375,12 @@ def _vis_node(node: Node, pos: tuple[float, float], score: float, top: float,
 
 def _vis_edge(group: EdgeGroup, opts: ViewOptions) -> dict[str, Any]:
     facts = edge_facts(group, opts)
-    return {"id": group.id, "from": group.source, "to": group.target,
+    data = {"id": group.id, "from": group.source, "to": group.target,
             "type": group.type.value, "count": facts["count"], "quotes": facts["quotes"]}
+    dates = sorted(str(r.props["date"]) for r in group.relationships if r.props.get("date"))
+    if dates:
+        data["date"] = dates[0]
+    return data
 
 
 def _styles() -> dict[str, Any]:
@@ -441,7 +395,7 @@ def _styles() -> dict[str, Any]:
 def _legend(nodes: Sequence[Node], groups: Sequence[EdgeGroup]) -> dict[str, Any]:
     node_counts: dict[str, int] = defaultdict(int)
     for node in nodes:
-        node_counts["unresolved" if _is_unresolved(node) else node.type.value] += 1
+        node_counts["unresolved" if is_unresolved(node) else node.type.value] += 1
     edge_counts: dict[str, int] = defaultdict(int)
     for group in groups:
         edge_counts[group.type.value] += len(group.relationships)

@@ -20,12 +20,13 @@ Examples
 from __future__ import annotations
 
 from collections.abc import Collection, Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from citegraph import analytics
+from citegraph.citesearch import citation_search
 from citegraph.errors import NodeNotFoundError
 from citegraph.model import Node, NodeType, Relationship, RelType, Subgraph
-from citegraph.stores.base import MAX_DEPTH, MAX_RESULT_NODES, Direction, GraphStore
+from citegraph.stores.base import MAX_DEPTH, MAX_RESULT_NODES, Direction, GraphStore, SearchHit
 
 #: How many nodes a view asks the store for at most.
 VIEW_LIMIT = MAX_RESULT_NODES
@@ -46,6 +47,10 @@ class GraphView:
     subgraph: Subgraph
     highlight: str | None = None
     scores: Mapping[str, float] | None = None
+    #: search hits, best first (the result list shows them before the other nodes)
+    hits: tuple[str, ...] = ()
+    #: "radial", or "outline" for a paper drawn as its sections
+    layout: str = "radial"
 
 
 def _name(node: Node) -> str:
@@ -62,7 +67,7 @@ def with_pagerank(store: GraphStore, view: GraphView) -> GraphView:
     """The same view, its nodes sized by PageRank over citations and mentions."""
     ranks = analytics.pagerank(analytics.projection_of(store))
     scores = {n.id: ranks.get(n.id, 0.0) for n in view.subgraph.nodes}
-    return GraphView(view.title, view.subgraph, view.highlight, scores)
+    return replace(view, scores=scores)
 
 
 def ego_view(store: GraphStore, node_id: str, depth: int = 1, *,
@@ -135,7 +140,7 @@ def paper_view(store: GraphStore, work_id: str, *, limit: int = VIEW_LIMIT) -> G
     work = store.get_node(work_id)
     hood = store.neighbours(work_id, depth=2, direction=Direction.OUT, limit=limit)
     sg = _with_relationships(store, [n.id for n in hood.nodes], hood.truncated)
-    return GraphView(f"Paper: {_name(work)}", sg, work_id)
+    return GraphView(f"Paper: {_name(work)}", sg, work_id, layout="outline")
 
 
 def in_years(node: Node, year_min: int | None, year_max: int | None) -> bool:
@@ -164,24 +169,44 @@ def search_view(store: GraphStore, text: str, *,
     types = set(node_types) if node_types else None
     if not words:
         return _listing_view(store, types, year_min, year_max)
-    hits = search_in_years(store, words, types, year_min, year_max, limit)
+    found = search_hits_in_years(store, words, types, year_min, year_max, limit)
+    hits = [h.node for h in found]
     ids: list[str] = [h.id for h in hits]
     truncated = False
+    linked: dict[str, int] = {}
     for hit in hits:
         try:
             hood = store.neighbours(hit.id, depth=1, node_types=types, limit=neighbours_per_hit)
         except NodeNotFoundError:  # deleted meanwhile
             continue
         truncated = truncated or hood.truncated
+        linked[hit.id] = len(hood.nodes)
         ids.extend(n.id for n in hood.nodes if in_years(n, year_min, year_max))
     sg = _with_relationships(store, ids, truncated)
     title = f"Search: {words} ({len(hits)} hit{'s' if len(hits) != 1 else ''})"
-    return GraphView(title, sg, hits[0].id if hits else None)
+    ranked = _break_ties(found, linked)
+    return GraphView(title, sg, ranked[0] if ranked else None, hits=tuple(ranked))
+
+
+def _break_ties(hits: list[SearchHit], linked: Mapping[str, int]) -> list[str]:
+    """Hit ids in rank order; hits scored alike go better connected first ("Article 34":
+    the convention's article that papers discuss before a statute's namesake)."""
+    order = {h.node.id: i for i, h in enumerate(hits)}
+    score = {h.node.id: h.score for h in hits}
+    return sorted(order, key=lambda i: (-score[i], -linked.get(i, 0), order[i]))
 
 
 def search_in_years(store: GraphStore, words: str, types: Collection[NodeType] | None,
                     year_min: int | None, year_max: int | None, limit: int) -> list[Node]:
-    """The best ``limit`` search hits in the year range (undated hits stay).
+    """The best ``limit`` search hits in the year range (undated hits stay)."""
+    return [h.node for h in search_hits_in_years(store, words, types, year_min, year_max,
+                                                 limit)]
+
+
+def search_hits_in_years(store: GraphStore, words: str, types: Collection[NodeType] | None,
+                         year_min: int | None, year_max: int | None,
+                         limit: int) -> list[SearchHit]:
+    """:func:`search_in_years` with the scores.
 
     The range is applied before the cut: the store is asked for more hits (four times
     as many each round, up to its cap) until ``limit`` of them are in range or the
@@ -189,8 +214,8 @@ def search_in_years(store: GraphStore, words: str, types: Collection[NodeType] |
     """
     asked = min(limit, MAX_RESULT_NODES)
     while True:
-        found = store.search(words, node_types=types, limit=asked)
-        kept = [h.node for h in found if in_years(h.node, year_min, year_max)]
+        found = citation_search(store, words, node_types=types, limit=asked)
+        kept = [h for h in found if in_years(h.node, year_min, year_max)]
         if (len(kept) >= limit or len(found) < asked or asked >= MAX_RESULT_NODES
                 or (year_min is None and year_max is None)):
             return kept[:limit]
@@ -232,3 +257,34 @@ def _listing_view(store: GraphStore, types: set[NodeType] | None, year_min: int 
     sg = _with_relationships(store, ids, truncated)
     label = ", ".join(t.value for t in wanted) if types else "all types"
     return GraphView(f"Nodes: {label}", sg, None)
+
+
+#: The first screen's caps: named things, then the parts that fold into them.
+OVERVIEW_NAMED = 400
+OVERVIEW_PARTS = 3000
+OVERVIEW_PAPERS = 50
+
+
+def overview_view(store: GraphStore) -> GraphView:
+    """The first screen: every instrument, concept and jurisdiction, the ingested papers,
+    and the articles and sections that fold into them (so links between articles show as
+    links between instruments). Reference-list entries are left out: they are reached
+    from the papers that cite them."""
+    ids: list[str] = []
+    truncated = False
+    for node_type in (NodeType.INSTRUMENT, NodeType.CONCEPT, NodeType.JURISDICTION):
+        page = store.list_nodes(node_type=node_type, limit=OVERVIEW_NAMED + 1)
+        truncated = truncated or len(page) > OVERVIEW_NAMED
+        ids.extend(n.id for n in page[:OVERVIEW_NAMED])
+    papers = store.list_nodes(node_type=NodeType.WORK, filters={"kind": "paper"},
+                              limit=OVERVIEW_PAPERS)
+    ids.extend(p.id for p in papers)
+    for part in (NodeType.ARTICLE, NodeType.SECTION):
+        page = store.list_nodes(node_type=part, limit=OVERVIEW_PARTS + 1)
+        truncated = truncated or len(page) > OVERVIEW_PARTS
+        ids.extend(n.id for n in page[:OVERVIEW_PARTS])
+        # the papers these sections belong to, whatever their kind says
+        ids.extend(str(n.props["document"]) for n in page[:OVERVIEW_PARTS]
+                   if part is NodeType.SECTION and isinstance(n.props.get("document"), str))
+    sg = _with_relationships(store, ids, truncated)
+    return GraphView("Overview: instruments, papers, concepts and jurisdictions", sg, None)

@@ -27,12 +27,15 @@ import uvicorn
 from viz_graph import (
     CRC,
     CRC_34,
-    EVIL_CONCEPT,
+    CRIM,
+    CRIM_363,
     EVIL_INSTRUMENT,
     IMG_LABEL,
     SCRIPT_LABEL,
     SCRIPT_QUOTE,
     SEC_1,
+    SEC_2,
+    SPC,
     WORK,
     legal_batch,
 )
@@ -186,111 +189,243 @@ def screenshot(tab: Any, name: str) -> None:
 
 
 # -- the explorer ----------------------------------------------------------------------------
-def test_explorer_search_click_panel_expand(page: tuple[Any, Watch], server: str) -> None:
-    tab, watch = page
-    tab.goto(server + "/")
+def goto(tab: Any, url: str) -> None:
+    tab.goto(url)
     wait_stable(tab)
-    tab.fill("#cg-q", "Rights of the Child")
-    tab.check("#cg-search input[value=Instrument]")
-    tab.check("#cg-search input[value=Article]")
-    tab.check("#cg-search input[value=Section]")
-    tab.click("#cg-search button[type=submit]")
+
+
+def wait_title(tab: Any, prefix: str) -> None:
     tab.wait_for_function(
-        "() => document.getElementById('cg-title').textContent.startsWith('Search: Rights')",
+        "p => document.getElementById('cg-title').textContent.startsWith(p)", arg=prefix,
         timeout=WAIT_MS)
-    wait_stable(tab)
-    drawn = set(tab.evaluate("() => Object.keys(window.cgView.nodeData)"))
-    assert {CRC, CRC_34, SEC_1} <= drawn
-    assert "jurisdiction:CN" not in drawn  # filtered out by type
-    panel_heading(tab, "Convention on the Rights of the Child")  # the first hit is selected
 
-    click_node(tab, CRC_34)
-    panel_heading(tab, "CRC art. 34")
-    panel = tab.locator("#cg-panel")
-    others = panel.locator(".cg-other").all_text_contents()
-    assert SCRIPT_LABEL in others  # the hostile label is shown as text
-    quotes = panel.locator("blockquote").all_text_contents()
-    assert SCRIPT_QUOTE in quotes
-    assert panel.locator("script, img, svg, iframe").count() == 0
-    # every kind of relationship is counted, so none hides behind a long list of another
-    summary = panel.locator("h3", has_text="Relationships by type")
-    assert summary.count() == 1
-    assert any("MENTIONS" in row for row in
-               panel.locator(".cg-facts th").all_text_contents())
-    assert "/viz/ego?" in (panel.locator("a", has_text="Ego network").get_attribute("href")
-                           or "")
-    json_href = panel.get_by_role("link", name="as JSON", exact=True).get_attribute("href") or ""
-    assert json_href.startswith("/viz/data/ego?")
 
-    # hover shows a tooltip built from text
+def drawn_ids(tab: Any) -> set[str]:
+    return set(tab.evaluate("() => window.cgView.nodes.getIds()"))
+
+
+def list_ids(tab: Any) -> list[str]:
+    return tab.evaluate(
+        "() => [...document.querySelectorAll('#cg-list tr[data-id]')].map(r => r.dataset.id)")
+
+
+def test_first_screen_folds_articles_into_instruments(page: tuple[Any, Watch],
+                                                      server: str) -> None:
+    tab, watch = page
+    goto(tab, server + "/")
+    wait_title(tab, "Overview")
+    drawn = drawn_ids(tab)
+    assert {CRC, WORK, "jurisdiction:CN"} <= drawn
+    assert CRC_34 not in drawn and SEC_1 not in drawn  # folded into the CRC and the paper
+    assert EVIL_INSTRUMENT not in drawn  # unresolved mentions are hidden until asked for
+    # labels are drawn by the page and none overlaps another
+    boxes = tab.evaluate("() => window.cgView.placedLabels.map(l => l.box)")
+    assert boxes
+    for i, a in enumerate(boxes):
+        for b in boxes[i + 1:]:
+            assert not (a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]), (a, b)
+    # double-click unfolds the CRC's articles
     pos = tab.evaluate("id => window.cgView.pagePosition(id)", CRC)
-    tab.mouse.move(pos["x"] + 1, pos["y"] + 1)
-    tab.wait_for_selector(".cg-tooltip:not([hidden])", timeout=WAIT_MS)
-    assert "Convention on the Rights of the Child" in tab.inner_text(".cg-tooltip")
-
-    # follow the panel's link to the section, then expand its neighbourhood
-    panel.locator(".cg-other", has_text="1 Introduction").click()
-    panel_heading(tab, "1 Introduction")
-    before = tab.evaluate("() => window.cgView.nodes.length")
-    panel.locator("button", has_text="Expand neighbourhood").click()
-    tab.wait_for_function(f"() => window.cgView.nodes.length > {before}", timeout=WAIT_MS)
-    assert WORK in tab.evaluate("() => window.cgView.nodes.getIds()")
-    assert "Work (1)" in tab.inner_text("#cg-legend")  # the legend follows the expansion
-    wait_stable(tab)
-    tab.mouse.move(5, 5)
-    screenshot(tab, "explorer.png")
+    tab.mouse.dblclick(pos["x"], pos["y"])
+    tab.wait_for_function("id => window.cgView.nodes.get(id) !== null", arg=CRC_34,
+                          timeout=WAIT_MS)
+    screenshot(tab, "explorer-overview.png")
     assert_nothing_ran_or_left(tab, watch, origin=server)
 
 
-def test_explorer_year_filter_and_path_form(page: tuple[Any, Watch], server: str) -> None:
+def test_citation_search_list_hover_and_panel(page: tuple[Any, Watch], server: str) -> None:
     tab, watch = page
-    tab.goto(server + "/?q=Rights+of+the+Child&year_min=1990")
-    tab.wait_for_function(
-        "() => document.getElementById('cg-status').textContent === 'Nothing found.'",
-        timeout=WAIT_MS)
-    assert tab.input_value("#cg-year-min") == "1990"  # the form follows the URL
-    tab.fill("#cg-year-min", "1980")
-    tab.click("#cg-search button[type=submit]")
-    tab.wait_for_function("id => window.cgView && window.cgView.nodes.get(id) !== null",
-                          arg=CRC, timeout=WAIT_MS)
-    assert "year_min=1980" in tab.url
-    tab.fill("#cg-path-source", "jurisdiction:CN")
-    tab.fill("#cg-path-target", CRC_34)
+    goto(tab, server + "/")
+    tab.fill("#cg-q", "CRC art 34")
+    tab.press("#cg-q", "Enter")
+    wait_title(tab, "Search: CRC art 34")
+    wait_stable(tab)
+    assert list_ids(tab)[:2] == [CRC_34, CRC]  # the named article first, then its instrument
+    assert "view=search" in tab.url and "q=CRC+art+34" in tab.url
+    panel_heading(tab, "CRC art. 34")  # the first hit is selected
+    panel = tab.locator("#cg-panel")
+    assert SCRIPT_LABEL in panel.locator(".cg-other").all_text_contents()
+    assert SCRIPT_QUOTE in panel.locator("blockquote").all_text_contents()
+    assert panel.locator("script, img, svg, iframe").count() == 0
+    headings = panel.locator("h3").all_text_contents()
+    assert headings and headings[0].startswith(("Defines", "Mentioned in"))
+    sources = panel.locator(".cg-quote-source").all_text_contents()
+    assert any(s.startswith("Seed paper \u00a7 1") and s.endswith("sentence:") for s in sources)
+    assert panel.locator("details.cg-structure summary").all_text_contents()  # folded
+    # hovering a row lights its node
+    tab.hover(f"#cg-list tr[data-id='{CRC}']")
+    assert tab.evaluate("() => window.cgView.lit") == CRC
+    screenshot(tab, "explorer-search.png")
+    assert_nothing_ran_or_left(tab, watch, origin=server)
+
+
+def test_autocomplete_names_for_search_and_path(page: tuple[Any, Watch], server: str) -> None:
+    tab, watch = page
+    goto(tab, server + "/")
+    tab.click("#cg-path-source")
+    tab.keyboard.type("China")
+    tab.wait_for_selector("#cg-path .cg-suggestion", timeout=WAIT_MS)
+    tab.keyboard.press("ArrowDown")
+    tab.keyboard.press("Enter")
+    assert tab.get_attribute("#cg-path-source", "data-id") == "jurisdiction:CN"
+    tab.click("#cg-path-target")
+    tab.keyboard.type("Criminal Law art. 363")
+    tab.wait_for_selector("#cg-path-target + .cg-suggest .cg-suggestion", timeout=WAIT_MS)
+    first = tab.locator("#cg-path-target + .cg-suggest .cg-s-label").first.text_content()
+    assert first == "Criminal Law art. 363"
+    tab.keyboard.press("ArrowDown")
+    tab.keyboard.press("Enter")
     tab.click("#cg-path button[type=submit]")
-    tab.wait_for_function(
-        "() => document.getElementById('cg-title').textContent.startsWith('1 shortest path')",
-        timeout=WAIT_MS)
+    wait_title(tab, "1 shortest path")
+    assert "view=path" in tab.url and "source=jurisdiction%3ACN" in tab.url
     wait_stable(tab)
-    assert sorted(tab.evaluate("() => window.cgView.nodes.getIds()")) == sorted(
-        ["jurisdiction:CN", CRC, CRC_34])
-    href = tab.get_attribute("#cg-json-link", "href") or ""
-    assert href.startswith("/viz/data/path?")
+    assert {"jurisdiction:CN", CRC, CRIM_363} <= set(
+        tab.evaluate("() => Object.keys(window.cgView.nodeData)"))
+    # Back returns to the overview, Forward to the path
+    tab.go_back()
+    wait_title(tab, "Overview")
+    tab.go_forward()
+    wait_title(tab, "1 shortest path")
     assert_nothing_ran_or_left(tab, watch, origin=server)
 
 
-def test_view_page_shows_hostile_labels_as_text(page: tuple[Any, Watch], server: str) -> None:
+def test_filters_apply_to_graph_and_list_and_live_in_the_url(page: tuple[Any, Watch],
+                                                             server: str) -> None:
     tab, watch = page
-    tab.goto(f"{server}/viz/paper?id={WORK}")
-    wait_stable(tab)
+    goto(tab, server + "/?year_min=1990&undated=0")
+    assert tab.input_value("#cg-year-min") == "1990"
+    assert not tab.is_checked("#cg-undated")
+    rows = set(list_ids(tab))
+    assert CRC not in rows and "jurisdiction:CN" not in rows  # 1989; undated
+    assert CRC not in drawn_ids(tab)
+    tab.check("#cg-undated")
+    tab.wait_for_function("() => !location.search.includes('undated=0')", timeout=WAIT_MS)
+    assert "jurisdiction:CN" in set(list_ids(tab))
+    tab.check("#cg-unresolved")
+    tab.wait_for_function("id => window.cgView.nodes.get(id) !== null", arg=EVIL_INSTRUMENT,
+                          timeout=WAIT_MS)
+    assert "unresolved=1" in tab.url
+    tab.select_option("#cg-colour", "year")
+    assert "colour=year" in tab.url
+    # the address reproduces the view in a fresh tab
+    url = tab.url
+    goto(tab, url)
+    assert tab.is_checked("#cg-unresolved") and tab.input_value("#cg-colour") == "year"
+    assert EVIL_INSTRUMENT in drawn_ids(tab)
+    assert_nothing_ran_or_left(tab, watch, origin=server)
+
+
+def test_selection_is_in_the_url_and_back_walks_it(page: tuple[Any, Watch], server: str) -> None:
+    tab, watch = page
+    goto(tab, server + "/")
+    tab.click(f"#cg-list tr[data-id='{CRC}']")
+    panel_heading(tab, "Convention on the Rights of the Child")
+    assert "sel=instrument%3A" in tab.url
+    tab.locator("#cg-panel button", has_text="Ego network").click()
+    wait_title(tab, "Neighbourhood of Convention")
+    assert "view=ego" in tab.url
+    tab.go_back()
+    wait_title(tab, "Overview")
+    panel_heading(tab, "Convention on the Rights of the Child")
+    assert_nothing_ran_or_left(tab, watch, origin=server)
+
+
+@pytest.mark.parametrize("query,message", [
+    ("view=ego&id=concept%3Anope", "no node with id"),
+    ("view=nonsense", "unknown view"),
+    ("view=ego", "needs \"id\""),
+    ("year_min=abc", "is not a year"),
+])
+def test_bad_addresses_say_why(page: tuple[Any, Watch], server: str, query: str,
+                               message: str) -> None:
+    tab, watch = page
+    tab.goto(f"{server}/?{query}")
+    tab.wait_for_function(
+        "() => document.getElementById('cg-status').classList.contains('cg-error')",
+        timeout=WAIT_MS)
+    assert message in tab.inner_text("#cg-status")
+    assert tab.evaluate("() => window.cgView") is None  # nothing that looks like an answer
+    assert_nothing_ran_or_left(tab, watch, origin=server)
+
+
+def test_paper_outline_with_hostile_labels(page: tuple[Any, Watch], server: str) -> None:
+    tab, watch = page
+    goto(tab, f"{server}/?view=paper&id={WORK}&unresolved=1")
     assert tab.inner_text("#cg-title") == "Paper: Seed paper"
-    assert EVIL_INSTRUMENT in tab.evaluate("() => window.cgView.nodes.getIds()")
+    assert {SEC_1, SEC_2, EVIL_INSTRUMENT} <= drawn_ids(tab)
     click_node(tab, EVIL_INSTRUMENT)
     panel_heading(tab, IMG_LABEL)
-    facts = tab.locator("#cg-panel .cg-facts td").all_text_contents()
-    assert SCRIPT_LABEL in facts  # the hostile "note" property
     assert tab.locator("#cg-panel img, #cg-panel script").count() == 0
-    legend = tab.inner_text("#cg-legend")
-    assert "unresolved instrument (1)" in legend and "MENTIONS" in legend
-    screenshot(tab, "paper-view.png")
+    assert "unresolved instrument (1)" in tab.inner_text("#cg-legend")
+    screenshot(tab, "explorer-paper.png")
     assert_nothing_ran_or_left(tab, watch, origin=server)
 
 
-def test_ego_page_with_hostile_title(page: tuple[Any, Watch], server: str) -> None:
+def test_timeline_matrix_and_rankings(page: tuple[Any, Watch], server: str) -> None:
     tab, watch = page
-    tab.goto(f"{server}/viz/ego?id={EVIL_CONCEPT.replace(':', '%3A')}&depth=2")
+    goto(tab, server + "/")
+    tab.click(".cg-tab[data-view=timeline]")
+    wait_title(tab, "Timeline")
     wait_stable(tab)
-    assert tab.inner_text("#cg-title") == f"Neighbourhood of {SCRIPT_LABEL} (depth 2)"
-    assert tab.title() == f"Neighbourhood of {SCRIPT_LABEL} (depth 2)"
+    xs = tab.evaluate("ids => ids.map(i => window.cgView.network.getPositions([i])[i].x)",
+                      [CRC, CRIM, SPC])
+    assert xs[0] < xs[1] < xs[2]  # 1989, 1997, 2010 from left to right
+    assert any(i.startswith("event:") for i in drawn_ids(tab))  # the ratification
+    screenshot(tab, "explorer-timeline.png")
+    tab.click(".cg-tab[data-view=matrix]")
+    wait_title(tab, "Jurisdictions")
+    tab.click(".cg-tab[data-view=rankings]")
+    wait_title(tab, "Rankings")
+    names = tab.locator("#cg-table .cg-other").all_text_contents()
+    assert names and IMG_LABEL not in names  # unresolved placeholders left out
+    screenshot(tab, "explorer-rankings.png")
+    tab.go_back()
+    wait_title(tab, "Jurisdictions")
+    assert_nothing_ran_or_left(tab, watch, origin=server)
+
+
+def test_exports_of_the_drawn_view(page: tuple[Any, Watch], server: str,
+                                   tmp_path: Path) -> None:
+    tab, watch = page
+    goto(tab, server + "/?unresolved=1")
+    files = {}
+    for kind in ("png", "svg", "csv", "graphml"):
+        with tab.expect_download() as info:
+            tab.select_option("#cg-export", kind)
+        path = tmp_path / f"view.{kind}"
+        info.value.save_as(path)
+        files[kind] = path.read_bytes()
+    assert files["png"].startswith(b"\x89PNG")
+    svg = files["svg"].decode()
+    assert svg.count("<circle") == tab.evaluate("() => window.cgView.nodes.length")
+    assert "<img" not in svg and "&lt;img" in svg  # the hostile label is text
+    csv = files["csv"].decode()
+    assert CRC in csv and CRC_34 not in csv  # what is drawn: the article is folded
+    graphml = files["graphml"].decode()
+    assert f'<node id="{CRC}">' in graphml
+    (ARTIFACTS).mkdir(exist_ok=True)
+    (ARTIFACTS / "export.png").write_bytes(files["png"])
+    assert_nothing_ran_or_left(tab, watch, origin=server)
+
+
+def test_chinese_labels_render_with_a_cjk_font(page: tuple[Any, Watch], server: str) -> None:
+    """A CJK character is drawn with a real glyph: its width differs from an unassigned
+    code point's (drawn as the fallback box) in the page's font stack."""
+    tab, watch = page
+    goto(tab, server + "/")
+    widths = tab.evaluate("""() => {
+      const c = document.createElement('canvas').getContext('2d');
+      c.font = '40px ' + window.CitegraphView.FONT;
+      const w = s => c.measureText(s).width;
+      return { cjk: [w('\u5211'), w('\u6cd5'), w('\u513f')], missing: w('\u0378'),
+               latin: w('a') };
+    }""")
+    assert all(abs(w - widths["missing"]) > 0.5 for w in widths["cjk"]), widths
+    assert all(w > widths["latin"] for w in widths["cjk"]), widths  # full-width glyphs
+    goto(tab, server + "/?q=%E5%88%91%E6%B3%95%E7%AC%AC363%E6%9D%A1")
+    wait_title(tab, "Search: 刑法第363条")
+    assert list_ids(tab)[0] == CRIM_363
+    screenshot(tab, "explorer-chinese.png")
     assert_nothing_ran_or_left(tab, watch, origin=server)
 
 
@@ -313,6 +448,10 @@ def test_static_export_offline_and_safe(page: tuple[Any, Watch], tmp_path: Path)
     assert tab.inner_text("#cg-title") == SCRIPT_LABEL
     click_node(tab, EVIL_INSTRUMENT)
     panel_heading(tab, IMG_LABEL)
+    assert CRC_34 not in tab.evaluate("() => window.cgView.nodes.getIds()")  # folded
+    pos = tab.evaluate("id => window.cgView.pagePosition(id)", CRC)
+    tab.mouse.dblclick(pos["x"], pos["y"])
+    wait_stable(tab)
     click_node(tab, CRC_34)
     panel_heading(tab, "CRC art. 34")
     assert SCRIPT_QUOTE in tab.locator("#cg-panel blockquote").all_text_contents()

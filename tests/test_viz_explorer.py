@@ -16,7 +16,7 @@ from viz_graph import (
     CRIM_363,
     EVIL_CONCEPT,
     EVIL_INSTRUMENT,
-    IMG_LABEL,
+    EVIL_WORK,
     SCRIPT_LABEL,
     SEC_1,
     SEC_2,
@@ -137,18 +137,15 @@ def test_static_files_are_allow_listed(client: TestClient) -> None:
         assert client.get(f"/viz/static/{name}").status_code == 404
 
 
-def test_view_page_escapes_the_title_and_links_json(client: TestClient) -> None:
-    response = client.get("/viz/ego", params={"id": EVIL_CONCEPT, "depth": 2})
-    assert response.status_code == 200
+def test_old_view_pages_open_the_explorer_in_that_state(client: TestClient) -> None:
+    response = client.get("/viz/ego", params={"id": EVIL_CONCEPT, "depth": 2},
+                          follow_redirects=False)
+    assert response.status_code == 303
     assert "content-security-policy" in response.headers
-    page = response.text
-    assert SCRIPT_LABEL not in page and IMG_LABEL not in page
-    assert "&lt;/script&gt;&lt;script&gt;" in page
-    json_link = re.search(r'<a href="([^"]+)">Open as JSON</a>', page)
-    assert json_link is not None
-    href = json_link.group(1).replace("&amp;", "&")
-    assert href.startswith("/viz/data/ego?")
-    data = client.get(href).json()
+    target = response.headers["location"]
+    assert target.startswith("/?view=ego&id=concept%3Aevil&depth=2")
+    assert client.get("/viz/nope", follow_redirects=False).status_code == 404
+    data = client.get("/viz/data/ego", params={"id": EVIL_CONCEPT, "depth": 2}).json()
     assert {n["id"] for n in data["nodes"]} >= {EVIL_CONCEPT, CRC_34, CRC, SEC_1}
 
 
@@ -164,7 +161,7 @@ def test_view_page_escapes_the_title_and_links_json(client: TestClient) -> None:
 def test_every_view_as_page_and_json(client: TestClient, path: str,
                                      params: dict[str, object]) -> None:
     page = client.get(f"/viz/{path}", params=params)
-    assert page.status_code == 200, page.text
+    assert page.status_code == 200 and "cg-explorer" in page.text, page.text
     data = client.get(f"/viz/data/{path}", params=params).json()
     assert data["nodes"], data
     assert data["meta"]["nodes_drawn"] == len(data["nodes"])
@@ -172,7 +169,7 @@ def test_every_view_as_page_and_json(client: TestClient, path: str,
 
 
 def test_errors(client: TestClient) -> None:
-    missing = client.get("/viz/ego", params={"id": "concept:<b>nope</b>"})
+    missing = client.get("/viz/<b>nope")
     assert missing.status_code == 404 and "<b>nope" not in missing.text
     assert "text/html" in missing.headers["content-type"]
     data_missing = client.get("/viz/data/ego", params={"id": "concept:nope"})
@@ -265,3 +262,50 @@ def test_influence_view_leaves_out_idle_articles() -> None:
     )
     trace = InfluenceTrace("instrument:i", entries, (), False)
     assert vizqueries.on_trace_paths(trace) == {"instrument:i", "article:i#a1", "section:s"}
+
+
+# -- the one-page explorer's data ----------------------------------------------------------------
+def test_views_carry_what_the_list_and_filters_need(client: TestClient) -> None:
+    data = client.get("/viz/data/overview").json()
+    by_id = {n["id"]: n for n in data["nodes"]}
+    assert by_id[CRC]["year"] == 1989 and by_id[CRC]["jurisdiction"] == "org/un"
+    assert by_id[CRC_34]["parent"] == CRC  # folded into its instrument by the page
+    assert by_id[SEC_1]["parent"] == WORK
+    assert by_id[EVIL_INSTRUMENT].get("unresolved") is True
+    assert EVIL_WORK not in by_id  # a bare reference entry is not on the first screen
+    search = client.get("/viz/data/search", params={"q": "CRC art 34"}).json()
+    assert search["hits"][:2] == [CRC_34, CRC] and search["highlight"] == CRC_34
+
+
+def test_paper_is_drawn_as_its_outline(client: TestClient) -> None:
+    data = client.get("/viz/data/paper", params={"id": WORK}).json()
+    assert data["meta"]["layout"] == "outline"
+    pos = {n["id"]: (n["x"], n["y"]) for n in data["nodes"]}
+    assert pos[WORK][1] < pos[SEC_1][1] < pos[SEC_2][1]  # reading order, top to bottom
+    assert pos[CRC_34][0] > pos[SEC_1][0]  # what a section mentions stands beside it
+
+
+def test_suggest_is_citation_aware(client: TestClient) -> None:
+    for q in ("CRC art 34", "Art. 34 CRC", "Article 34 of the CRC"):
+        first = client.get("/viz/data/suggest", params={"q": q}).json()[0]
+        assert first["id"] == CRC_34, q
+        assert first["type"] == "Article" and first["label"] == "CRC art. 34"
+    assert client.get("/viz/data/suggest", params={"q": "  !! "}).json() == []
+    hits = client.get("/search", params={"q": "Criminal Law art. 363"}).json()["items"]
+    assert hits[0]["node"]["id"] == CRIM_363
+
+
+def test_panel_puts_substance_first_and_names_the_document(client: TestClient) -> None:
+    detail = client.get("/viz/data/node", params={"id": CRC_34}).json()
+    kinds = [r["structure"] for r in detail["relationships"]]
+    assert kinds == sorted(kinds) and kinds[-1] is True  # HAS_ARTICLE comes last
+    mention = next(r for r in detail["relationships"] if r["type"] == "MENTIONS")
+    assert mention["document_label"] == "Seed paper" and mention["locator"] == "1"
+
+
+def test_ranking_by_in_degree_reports_the_in_degree(client: TestClient) -> None:
+    rows = client.get("/analytics/ranking", params={"by": "in_degree"}).json()["items"]
+    assert rows and all(r["score"] == r["in_degree"] for r in rows)
+    assert any(r["pagerank"] != r["score"] for r in rows)
+    kept = client.get("/analytics/ranking", params={"unresolved": "false", "limit": 500})
+    assert EVIL_INSTRUMENT not in {r["node"]["id"] for r in kept.json()["items"]}

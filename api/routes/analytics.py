@@ -26,19 +26,29 @@ Cursor = CursorParam
 Limit = Annotated[int, Query(ge=1, le=MAX_RESULT_NODES)]
 MinWeight = Annotated[int, Query(ge=1, le=1_000_000, description="Smallest weight kept")]
 ERRORS = error_responses(422, 503, 504)
+Unresolved = Annotated[bool, Query(
+    description="Keep unresolved placeholders (mentions that name nothing known)")]
 
 
 def _node(graph: nx.MultiDiGraph, node_id: str) -> dict[str, Any]:
     return node_json(graph.nodes[node_id]["n"])
 
 
+def _placeholder(graph: nx.MultiDiGraph, node_id: str) -> bool:
+    return bool(graph.nodes[node_id]["n"].props.get("status") == "unresolved")
+
+
 def _ranking(store: GraphStore, by: str, node_types: list[NodeType] | None, offset: int,
-             limit: int, scope: str) -> dict[str, Any]:
+             limit: int, scope: str, unresolved: bool = True) -> dict[str, Any]:
     graph = analytics.projection_of(store)
-    rows, next_cursor = page(analytics.ranking(graph, node_types=node_types, by=by), offset,
-                             limit, scope)
+    ranked = analytics.ranking(graph, node_types=node_types, by=by)
+    if not unresolved:
+        ranked = [r for r in ranked if not _placeholder(graph, r.id)]
+    rows, next_cursor = page(ranked, offset, limit, scope)
     return {"by": by, "next_cursor": next_cursor,
-            "items": [{"node": _node(graph, r.id), "score": r.score, "in_degree": r.in_degree}
+            "items": [{"node": _node(graph, r.id),
+                       "score": float(r.in_degree) if by == "in_degree" else r.score,
+                       "in_degree": r.in_degree, "pagerank": r.score}
                       for r in rows]}
 
 
@@ -49,24 +59,29 @@ async def ranking(
     node_type: NodeTypes = None,
     cursor: Cursor = None,
     limit: Limit = 50,
+    unresolved: Unresolved = True,
 ) -> Response:
-    """PageRank and in-degree over citation and mention edges, best first."""
+    """PageRank and in-degree over citation and mention edges, best first; ``score`` is
+    the sort key (``by``)."""
     scope = scope_of(request)
     offset = decode_offset_cursor(cursor, scope)
 
     async def compute() -> bytes:
         return orjson.dumps(await call_with_timeout(
             settings, _ranking, store, by, node_type, offset, min(limit, settings.max_results),
-            scope))
+            scope, unresolved))
 
     return await cached(request, store, compute)
 
 
 def _pairs(store: GraphStore, measure: str,
            compute: Callable[[nx.MultiDiGraph], list[analytics.Pair]], offset: int,
-           limit: int, scope: str) -> dict[str, Any]:
+           limit: int, scope: str, unresolved: bool = True) -> dict[str, Any]:
     graph = analytics.projection_of(store)
-    rows, next_cursor = page(compute(graph), offset, limit, scope)
+    pairs = compute(graph)
+    if not unresolved:
+        pairs = [p for p in pairs if not (_placeholder(graph, p.a) or _placeholder(graph, p.b))]
+    rows, next_cursor = page(pairs, offset, limit, scope)
     return {"measure": measure, "next_cursor": next_cursor,
             "items": [{"a": _node(graph, p.a), "b": _node(graph, p.b), "weight": p.weight,
                        "evidence": list(p.evidence)} for p in rows]}
@@ -75,19 +90,19 @@ def _pairs(store: GraphStore, measure: str,
 @router.get("/co-citation", response_model=PairPage, responses=ERRORS)
 async def co_citation(request: Request, store: StoreDep, settings: SettingsDep,
                       min_weight: MinWeight = 1, cursor: Cursor = None,
-                      limit: Limit = 50) -> Response:
+                      limit: Limit = 50, unresolved: Unresolved = True) -> Response:
     """Pairs of works cited by the same work (its sections count for it); evidence: the
     citing works."""
-    return await _pair_page(request, store, settings, "co-citation", cursor, limit,
+    return await _pair_page(request, store, settings, "co-citation", cursor, limit, unresolved,
                             lambda g: analytics.co_citation(g, min_weight=min_weight))
 
 
 @router.get("/coupling", response_model=PairPage, responses=ERRORS)
 async def coupling(request: Request, store: StoreDep, settings: SettingsDep,
                    min_weight: MinWeight = 1, cursor: Cursor = None,
-                   limit: Limit = 50) -> Response:
+                   limit: Limit = 50, unresolved: Unresolved = True) -> Response:
     """Bibliographic coupling: pairs of works citing the same works; evidence: shared ones."""
-    return await _pair_page(request, store, settings, "coupling", cursor, limit,
+    return await _pair_page(request, store, settings, "coupling", cursor, limit, unresolved,
                             lambda g: analytics.bibliographic_coupling(g, min_weight=min_weight))
 
 
@@ -98,17 +113,18 @@ async def co_mention(
     roll_up_articles: Annotated[bool, Query(
         description="Count a mention of an article for its instrument")] = True,
     min_weight: MinWeight = 1, cursor: Cursor = None, limit: Limit = 50,
+    unresolved: Unresolved = True,
 ) -> Response:
     """Pairs of instruments (or other types) mentioned in the same section."""
     types = tuple(node_type) if node_type else (NodeType.INSTRUMENT,)
     return await _pair_page(
-        request, store, settings, "co-mention", cursor, limit,
+        request, store, settings, "co-mention", cursor, limit, unresolved,
         lambda g: analytics.co_mention(g, node_types=types, roll_up_articles=roll_up_articles,
                                        min_weight=min_weight))
 
 
 async def _pair_page(request: Request, store: GraphStore, settings: Settings, name: str,
-                     cursor: str | None, limit: int,
+                     cursor: str | None, limit: int, unresolved: bool,
                      pairs_of: Callable[[nx.MultiDiGraph], list[analytics.Pair]]) -> Response:
     """One cached, time-limited page of a pair analysis (co-citation, coupling, co-mention)."""
     scope = scope_of(request)
@@ -117,7 +133,7 @@ async def _pair_page(request: Request, store: GraphStore, settings: Settings, na
     async def compute() -> bytes:
         return orjson.dumps(await call_with_timeout(
             settings, _pairs, store, name, pairs_of, offset,
-            min(limit, settings.max_results), scope))
+            min(limit, settings.max_results), scope, unresolved))
 
     return await cached(request, store, compute)
 

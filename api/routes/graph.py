@@ -24,6 +24,7 @@ from api.schemas import (
     rels_json,
 )
 from citegraph import analytics
+from citegraph.citesearch import citation_search
 from citegraph.errors import NodeNotFoundError
 from citegraph.model import RelType
 from citegraph.stores.base import MAX_PATH_LENGTH, MAX_PATHS, MAX_RESULT_NODES, GraphStore
@@ -75,7 +76,7 @@ async def search(
     limit = min(limit, settings.max_results)
 
     async def compute() -> bytes:
-        hits = await call(store, store.search, q, node_types=node_type,
+        hits = await call(store, citation_search, store, q, node_types=node_type,
                           limit=min(offset + limit + 1, MAX_RESULT_NODES))
         more = len(hits) > offset + limit
         return orjson.dumps({
