@@ -78,8 +78,8 @@ _PATTERNS: dict[str, re.Pattern[str]] = {
     # Regulation (EU) 2016/679 · Regulation (EU) No 910/2014 · Directive 95/46/EC ·
     # Council Framework Decision 2004/68/JHA · Regulation (EC) No 1049/2001
     "eu": re.compile(
-        r"\b(?P<kind>Framework\s+Decision|Regulation|Directive|Decision)\s+"
-        r"(?:\((?P<sys1>EU|EC|EEC|Euratom|CFSP|JHA)\)\s+)?(?:No\.?\s+)?"
+        r"\b(?P<kind>(?i:Framework\s+Decision|Regulation|Directive|Decision))\s+"
+        r"(?:\((?P<sys1>EU|EC|EEC|Euratom|EURATOM|CFSP|JHA)\)\s+)?(?:No\.?\s+)?"
         r"(?P<a>\d{1,4})/(?P<b>\d{1,4})(?:/(?P<sys2>EU|EC|EEC|Euratom|CFSP|JHA))?(?![\d/])"),
     "celex": re.compile(r"\b(?:CELEX(?::|\s+(?:No\.?\s*)?)?\s*)?3(?P<year>(?:19|20)\d\d)"
                         r"(?P<kind>[RLDF])(?P<num>\d{4})\b"),
@@ -96,8 +96,8 @@ _PATTERNS: dict[str, re.Pattern[str]] = {
                        r"(?P<congress>\d{2,3})[-–](?P<num>\d{1,4})\b"),
     "uk": re.compile(r"\b(?P<name>(?:[A-Z][a-z]+(?:\s+(?:of|and|for|the|on|to|in)\b)?\s+)+"
                      r"Act)\s+(?P<year>1[6-9]\d\d|20\d\d)\b(?:,?\s+s\.?\s*(?P<sec>\d+[A-Z]?))?"),
-    "cn": re.compile(r"《(?P<title>(?:中华人民共和国)?[^《》\n]{1,60}?(?:法|法典|条例|规定|办法|"
-                     r"解释|决定|公约|修正案(?:（[^）]{1,4}）)?))》"),
+    "cn": re.compile(r"《(?P<title>(?:中华人民共和国)?[^《》\n]{1,120}?(?:法|法典|条例|规定|办法|"
+                     r"规则|细则|解释|决定|公约|通知|意见|批复|安排|修正案(?:（[^）]{1,4}）)?))》"),
     "cn-docno": re.compile(r"(?P<org>[\u4e00-\u9fff]{1,8})[〔\[［(（](?P<year>(?:19|20)\d\d)"
                            r"[〕\]］)）]\s*(?:第\s*)?(?P<num>\d{1,4})\s*号"),
     "cn-order": re.compile(rf"主席令(?:（第(?P<term>[{_CN_NUM}]+)届）)?第(?P<num>[{_CN_NUM}]+)号"),
@@ -116,6 +116,8 @@ def _eu(m: re.Match[str]) -> tuple[str, str] | None:
     """Acts since 2015 and directives/decisions before: year/number (``2016/679``,
     ``95/46/EC``); with ``No``: number/year (``Regulation (EC) No 1049/2001``)."""
     kind = _EU_KIND[re.sub(r"\s+", " ", m["kind"].lower())]
+    if m["kind"].isupper():  # a printed title: REGULATION (EU) 2016/679
+        label = f"{_EU_LABEL[kind]} {m.group(0)[len(m['kind']):].strip()}"
     numbered = re.search(r"\bNo\b", m.group(0)) is not None
     if not (m["sys1"] or m["sys2"]):
         return None  # "Decision 3/2004" of some court or body: no EU marker
@@ -210,11 +212,9 @@ def find_identifiers(text: str) -> list[Identifier]:
     found: list[Identifier] = []
     for scheme, pattern in _PATTERNS.items():
         for m in pattern.finditer(text):
-            got = _read(scheme, m, text)
-            if got is not None:
-                name = "eu" if scheme in ("celex", "eli") else scheme
-                found.append(Identifier(name, got[0], got[1], m.group(0), m.start(), m.end(),
-                                        got[2]))
+            ident = _identifier(scheme, m, text)
+            if ident is not None:
+                found.append(ident)
     found.sort(key=lambda i: (i.start, -(i.end - i.start)))
     kept: list[Identifier] = []
     for ident in found:
@@ -227,16 +227,42 @@ def find_identifiers(text: str) -> list[Identifier]:
 def identify(name: str) -> Identifier | None:
     """The identifier a whole name gives, or None (never a guess).
 
-    A bare Chinese title (``刑法``, ``中华人民共和国保险法``) counts as 《…》.
+    The identifier must open the name (after ``the``, ``Council``, a document number's
+    issuer); a Chinese title (bare or in 《》, a title inside it in 〈〉 or 《》) must be the
+    whole name.
 
     >>> identify("Pub. L. No. 105-277").work_iri
     '/akn/us/act/publ/105-277'
     >>> identify("Protection of Children Act 1978").work_iri
     '/akn/uk/act/1978/protection-of-children-act'
+    >>> identify("最高人民法院关于适用《中华人民共和国保险法》若干问题的解释").work_iri
+    '/akn/cn/act/title/最高人民法院关于适用-中华人民共和国保险法-若干问题的解释'
+    >>> identify("Report on Regulation (EU) 2016/679") is None
+    True
     """
     stripped = name.strip()
-    if stripped and not stripped.startswith("《") and _PATTERNS["cn"].fullmatch(
-            f"《{stripped}》"):
-        stripped = f"《{stripped}》"
+    if _HAN_TITLE.match(stripped):
+        inner = stripped.removeprefix("《").removesuffix("》")
+        inner = inner.replace("《", "〈").replace("》", "〉")
+        m = _PATTERNS["cn"].fullmatch(f"《{inner}》")
+        if m is not None:
+            return _identifier("cn", m, stripped)
     found = find_identifiers(stripped)
-    return found[0] if found else None
+    if not found or found[0].start > _LEAD.match(stripped).end():  # type: ignore[union-attr]
+        return None
+    return found[0]
+
+
+#: A name made of Han characters (a Chinese title), perhaps in 《》.
+_HAN_TITLE = re.compile(r"^《?[\u4e00-\u9fff]")
+#: What may stand before the identifier that names a whole instrument.
+_LEAD = re.compile(r"^(?:(?:the|The|THE|Council|COUNCIL|Commission|COMMISSION|CELEX:?|"
+                   r"ILO|https?://)\s*)*")
+
+
+def _identifier(scheme: str, m: re.Match[str], text: str) -> Identifier | None:
+    got = _read(scheme, m, text)
+    if got is None:
+        return None
+    name = "eu" if scheme in ("celex", "eli") else scheme
+    return Identifier(name, got[0], got[1], m.group(0), m.start(), m.end(), got[2])

@@ -28,6 +28,7 @@ Example
 from __future__ import annotations
 
 import bisect
+import hashlib
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -44,7 +45,7 @@ from citegraph.model import (
     Relationship,
     RelType,
 )
-from citegraph.text import STATUTE, STATUTE_CJK, mostly_cjk, roman_to_int
+from citegraph.text import HAN, STATUTE, STATUTE_CJK, mostly_cjk, roman_to_int
 from citegraph.text import split_sentences as _split_sentences
 from ingest.base import DocumentKind, ParsedDocument, Problem, Sentence
 from ingest.crossrefs import (
@@ -58,6 +59,7 @@ from ingest.crossrefs import (
     mask_markdown_links,
     title_case,
 )
+from ingest.identifiers import identify
 from ingest.numerals import (
     NUMERAL_CHARS,
     article_number,
@@ -93,6 +95,10 @@ _EN_ARTICLE = re.compile(
     r"(?P<suffix>[ \t]*\(?(?:bis|ter|quater|quinquies|sexies|septies|octies|novies|decies)\)?"
     r"|[A-Z](?![A-Za-z]))?)(?![A-Za-z0-9])(?P<rest>[^\n]*)$")
 _STARRED = re.compile(r"^[ \t]*#{1,6}[ \t]*(?:Article|ARTICLE|Art\.)[ \t]+\d+[ \t]*\*[ \t]*$")
+_REVISED = re.compile(r"修订|修正|修改")
+#: The title line of an ILO instrument, first after the conference heading.
+_ILO_TITLE = re.compile(
+    r"^(?:Convention|Protocol|Recommendation)\s+\(No\.\s*\d{1,3}\)[^\n]{0,200}$")
 #: Page furniture of the Official Journal print: running heads on every page.
 _OJ_RUNNING_HEAD = re.compile(
     r"^\s*(?:[LC] \d+/\d+ EN Official Journal of the European Union \d{1,2}\.\d{1,2}\.\d{4}"
@@ -145,6 +151,7 @@ class LegalStructure:
     articles: tuple[ArticleBlock, ...]
     problems: tuple[Problem, ...] = ()
     ignored_lines: int = 0
+    version_date: str | None = None  # the latest date of the metadata (Chinese texts)
 
 
 @dataclass(frozen=True, slots=True)
@@ -317,13 +324,14 @@ def parse_structure(text: str, *, file: str, loose: bool = False,
         scan.first_line
     metadata_end = next((ln.end for ln in lines if _INFO_END.match(ln.text)), 0)
     date = _metadata_date(lines, metadata_end or articles[0].start)
+    version = _latest_date(lines, metadata_end) if chinese and metadata_end else None
     preamble_start = max(metadata_end, _title_end(lines, scan.titles))
     preamble = (preamble_start, articles[0].start) if preamble_start < articles[0].start \
         else None
     return LegalStructure(
         title=title, titles=tuple(t for _, t in scan.titles), chinese=chinese, date=date,
         preamble=preamble, articles=tuple(articles), problems=tuple(scan.problems),
-        ignored_lines=scan.ignored)
+        ignored_lines=scan.ignored, version_date=version)
 
 
 def _scan_line(scan: _Scan, lines: list[_Line], index: int) -> bool:
@@ -394,10 +402,22 @@ def _top_line(scan: _Scan, line: _Line, stripped: str) -> None:
             len(heading[1]) >= 8:
         scan.titles.append(heading)
         return
+    if not heading and not scan.top_done and scan.titles and _ILO_TITLE.match(stripped):
+        scan.titles.append((9, stripped))  # under "INTERNATIONAL LABOUR CONFERENCE"
+        return
     if (scan.first_line is None and not heading and len(stripped) <= 200
             and not _STRUCTURAL.match(stripped)):
         scan.first_line = stripped
     scan.top_done = scan.top_done or not heading
+
+
+def _latest_date(lines: list[_Line], end: int) -> str | None:
+    """The latest revision date of the metadata lines (修订/修正/修改): the version a Chinese
+    text is; None for a text never revised."""
+    dates = [f"{int(m[1]):04d}-{int(m[2]):02d}-{int(m[3]):02d}"
+             for line in lines if line.start < end and _REVISED.search(line.text)
+             for m in _CN_DATE.finditer(line.text)]
+    return max(dates) if dates else None
 
 
 def _metadata_date(lines: list[_Line], end: int) -> str | None:
@@ -612,28 +632,25 @@ def parse_legal_text(text: str, *, file: str, resolve: Resolver = lambda name: N
     title = structure.title or Path(file).stem
     if work_iri is not None and not _VALID_IRI.match(work_iri):
         raise LegalTextError(f"work IRI {work_iri[:80]!r} is not an Akoma Ntoso IRI", file=file)
-    iri = work_iri or _resolve_title(structure, resolve) or derive_work_iri(structure, file)
+    iri, how = _identity(structure, file, resolve, work_iri)
     instrument = ids.instrument_id(iri)
     interpretation = "解释" in title or "/judgment/" in iri or "interpretation" in iri
     b = _Builder(file, text, iri, instrument, title, interpretation, resolve)
     b.problems.extend(structure.problems)
-    b.add_node(Node(instrument, NodeType.INSTRUMENT, title, {
-        "stub": True, "title": title, "work_iri": iri, "source_file": file,
-        "language": "zh" if structure.chinese else "en",
-        "titles": list(structure.titles),
-        **({"date": structure.date} if structure.date else {})}))
+    b.add_node(_instrument_node(structure, text, file, iri, how, title))
     sentences: list[Sentence] = []
     masked = text if structure.chinese else mask_markdown_links(text)
     links = [] if structure.chinese else markdown_links(text)
     link_starts = [lk.start for lk in links]
     b.own_eids = {a.eid for a in structure.articles}
-    short = _short_title(title)
+    short = short_label(title, structure.date)
     inserted = 0
     for order, art in enumerate(structure.articles, start=1):
         node_id = ids.article_id(iri, art.eid)
         inserted += "-" in art.number
         body = text[art.body_start:art.end]
-        b.add_node(Node(node_id, NodeType.ARTICLE, f"{_article_label(art, structure)} {short}",
+        b.add_node(Node(node_id, NodeType.ARTICLE, article_label(short, art.number,
+                                                                 structure.chinese),
                         {"number": art.number, "number_raw": art.number_raw,
                          **({"heading": art.heading} if art.heading else {}),
                          "span": [art.start, art.end],
@@ -666,6 +683,44 @@ def read_legal_text(path: str | Path, *, resolve: Resolver = lambda name: None,
                             work_iri=work_iri)
 
 
+def _identity(structure: LegalStructure, file: str, resolve: Resolver,
+              work_iri: str | None) -> tuple[str, str]:
+    """The work IRI and where it came from: given, the catalog, the identifier in the
+    text's own title (``Regulation (EU) 2016/679``, 《中华人民共和国保险法》), else derived."""
+    if work_iri is not None:
+        return work_iri, "given"
+    resolved = _resolve_title(structure, resolve)
+    if resolved is not None:
+        return resolved, "catalog"
+    for title in ([structure.title] if structure.title else []) + list(
+            reversed(structure.titles)):
+        found = identify(title)
+        if found is not None and found.provision is None:
+            version = structure.version_date
+            if version is None:
+                return found.work_iri, f"identifier ({found.label})"
+            # one work, several versions: the text is the version of its latest date
+            return f"{found.work_iri}@{version}", f"identifier ({found.label}), version"
+    return derive_work_iri(structure, file), "derived from the title"
+
+
+def _instrument_node(structure: LegalStructure, text: str, file: str, iri: str, how: str,
+                     title: str) -> Node:
+    """The text's Instrument: a full node (it keeps the text's sha256 and source file, so a
+    different text under the same id is refused); under a catalog id the curated label and
+    title stay, the text's own title is kept as ``text_title``."""
+    curated = how == "catalog"
+    short = short_title(title)
+    return Node(ids.instrument_id(iri), NodeType.INSTRUMENT, "" if curated else title, {
+        **({"text_title": title} if curated else {"title": title}),
+        **({"short_title": short} if short != title else {}),
+        "work_iri": iri, "identity": how, "source_file": file, "file": file,
+        "sha256": hashlib.sha256(text.encode("utf-8")).hexdigest(),
+        "language": "zh" if structure.chinese else "en",
+        "titles": list(structure.titles), "articles": len(structure.articles),
+        **({"date": structure.date} if structure.date else {})})
+
+
 def _resolve_title(structure: LegalStructure, resolve: Resolver) -> str | None:
     for candidate in ([structure.title] if structure.title else []) + list(
             reversed(structure.titles)):
@@ -690,15 +745,54 @@ def derive_work_iri(structure: LegalStructure, file: str) -> str:
         country = "un" if "United Nations" in title or "Child" in title else "int"
         doctype = "treaty" if re.search(
             r"Convention|Protocol|Treaty|Covenant|Agreement|Charter", title) else "act"
-    return ids.akn_work_iri(country, doctype, structure.date or "nd", ids.slugify(title))
+    slug = ids.slugify(title)
+    if len(ids.slugify(title, 100_000)) > len(slug):  # cut: long titles may share a start
+        slug = f"{ids.slugify(title, 70)}-{hashlib.sha256(title.encode()).hexdigest()[:8]}"
+    date = (structure.version_date if structure.chinese else None) or structure.date
+    return ids.akn_work_iri(country, doctype, date or "nd", slug)
 
 
-def _short_title(title: str) -> str:
-    return title if len(title) <= 40 else title[:39] + "…"
+_PAREN_SHORT = re.compile(r"\(([A-Z][A-Za-z ]{3,60}(?:Regulation|Directive|Act|Convention|"
+                          r"Decision|Protocol|Charter))\)\s*$")
 
 
-def _article_label(art: ArticleBlock, structure: LegalStructure) -> str:
-    return art.number_raw if structure.chinese else f"Art. {art.number}"
+def short_title(title: str) -> str:
+    """The short name a title gives: its parenthesised short title ("(General Data
+    Protection Regulation)"), a Chinese title without 中华人民共和国, else the title.
+
+    >>> short_title("中华人民共和国刑法")
+    '刑法'
+    >>> short_title("Regulation on X (General Data Protection Regulation)")
+    'General Data Protection Regulation'
+    """
+    m = _PAREN_SHORT.search(title)
+    if m:
+        return m[1]
+    return title.removeprefix("中华人民共和国") or title
+
+
+def short_label(title: str, date: str | None) -> str:
+    """A label prefix a reader can tell apart: the short title, cut in the middle when long
+    (the end of a Chinese title says what it is), with the year when cut.
+
+    >>> short_label("中华人民共和国刑法", "1997-03-14")
+    '刑法'
+    >>> short_label("最高人民法院、最高人民检察院关于办理利用互联网、移动通讯终端、声讯台"
+    ...             "制作、复制、出版、贩卖、传播淫秽电子信息刑事案件具体应用法律若干问题的解释",
+    ...             "2004-09-03")
+    '2004 最高人民法院、最高人民检察院关于办理…律若干问题的解释'
+    """
+    short = short_title(title)
+    if len(short) <= 40:
+        return short
+    head, tail = (18, 8) if HAN.search(short) else (28, 10)
+    year = f"{date[:4]} " if date else ""
+    return f"{year}{short[:head].rstrip()}…{short[-tail:].lstrip()}"
+
+
+def article_label(short: str, number: str, chinese: bool) -> str:
+    """``刑法 第363条`` / ``General Data Protection Regulation art. 5``."""
+    return f"{short} 第{number.replace('-', '条之')}条" if chinese else f"{short} art. {number}"
 
 
 def _add_references(b: _Builder, masked: str, links: list[MarkdownLink],

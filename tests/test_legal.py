@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import doctest
 from collections import Counter
+from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
@@ -71,10 +72,13 @@ def test_criminal_law_articles_and_inserted_numbers() -> None:
     assert orders == sorted(orders)
 
 
-def test_instrument_is_a_stub_with_has_article_edges() -> None:
+def test_instrument_keeps_its_text_with_has_article_edges() -> None:
     doc = read_legal_text(LEGAL / "cn-minors-protection-law-2020.md")
     instrument = [n for n in doc.batch.nodes if n.id == doc.batch.document]
-    assert len(instrument) == 1 and instrument[0].is_stub
+    assert len(instrument) == 1 and not instrument[0].is_stub
+    props = instrument[0].props
+    assert str(props["source_file"]).endswith("cn-minors-protection-law-2020.md")
+    assert len(str(props["sha256"])) == 64
     assert instrument[0].type == NodeType.INSTRUMENT
     has = [r for r in doc.batch.relationships if r.type == RelType.HAS_ARTICLE]
     assert len(has) == 132
@@ -82,11 +86,13 @@ def test_instrument_is_a_stub_with_has_article_edges() -> None:
     assert all(r.provenance.method == "structure" for r in has)
 
 
-def test_derived_iri_uses_country_doctype_and_metadata_date() -> None:
+def test_identity_from_the_title_identifier_else_derived() -> None:
+    # a Chinese title is an identifier: the id a mention of 《未成年人保护法》 resolves to
     doc = read_legal_text(LEGAL / "cn-minors-protection-law-2020.md")
-    assert doc.batch.document.startswith("instrument:/akn/cn/act/2020-10-17/")
+    assert doc.batch.document == "instrument:/akn/cn/act/title/未成年人保护法@2020-10-17"
     doc = read_legal_text(LEGAL / "cn-interpretation-obscene-electronic-info-2004.md")
-    assert doc.batch.document.startswith("instrument:/akn/cn/judgment/2004-09-03/")
+    assert doc.batch.document.startswith("instrument:/akn/cn/act/title/最高人民法院")
+    # a title without an identifier: country, doctype, metadata date and the title's slug
     doc = read_legal_text(LEGAL / "un-crc-1989.md")
     assert doc.batch.document.startswith("instrument:/akn/un/treaty/nd/convention-on-the-")
 
@@ -279,3 +285,23 @@ def test_link_text_designator_is_tried_with_a_plain_resolver() -> None:
     doc = parse_legal_text(text, file="p.md", resolve={"Convention No. 7": OPSC_IRI}.get)
     assert ids.instrument_id(OPSC_IRI) in {r.target for r in doc.batch.relationships
                                            if r.type == RelType.REFERS_TO}
+
+
+def test_two_different_texts_under_one_id_are_refused_naming_both(tmp_path: Path) -> None:
+    from citegraph.settings import Settings
+    from citegraph.stores.embedded import EmbeddedStore
+    from ingest.pipeline import ingest_paths
+
+    first, second = tmp_path / "a" / "law.md", tmp_path / "b" / "law-copy.md"
+    for path, text in ((first, "一"), (second, "二")):
+        path.parent.mkdir()
+        path.write_text(f"# 中华人民共和国示例法\n\n第一条 条文{text}。\n\n第二条 另一条。\n",
+                        encoding="utf-8")
+    store = EmbeddedStore(None)
+    report = ingest_paths(store, [first, second], settings=Settings(corpus=None))
+    assert [f.status for f in report.files] == ["loaded", "failed"]
+    error = report.files[1].error or ""
+    assert "law.md" in error and "law-copy.md" in error
+    node = store.find_node("instrument:/akn/cn/act/title/示例法")
+    assert node is not None and node.props["file"] == "law.md"
+    assert len(str(node.props["sha256"])) == 64
