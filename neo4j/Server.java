@@ -11,7 +11,14 @@
 //   READY bolt://127.0.0.1:PORT
 // The server shuts down cleanly on SIGTERM/SIGINT and, with --exit-on-stdin-close,
 // when its stdin reaches end of file (so it dies with the process that started it).
-// Memory knobs: NEO4J_TEST_PAGECACHE_MB (default 64), NEO4J_TEST_TX_MAX_MB (default 256).
+// Memory knobs: NEO4J_TEST_PAGECACHE_MB (default 64), NEO4J_TEST_TX_MAX_MB (default 256, all
+// transactions together), NEO4J_TEST_TX_ONE_MB (default 128, one transaction).
+//
+// Hardened as a deployment must be (docker-compose.yml sets the same): LOAD CSV cannot read
+// local files (file URLs refused, their root an empty directory), only the procedures in
+// PROCEDURE_ALLOWLIST are loaded (none unrestricted), and one transaction may use at most
+// NEO4J_TEST_TX_ONE_MB of heap, so a query building a huge string fails alone instead of
+// running the server out of memory.
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -20,6 +27,7 @@ import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.neo4j.configuration.GraphDatabaseInternalSettings;
@@ -40,6 +48,11 @@ import org.neo4j.kernel.internal.GraphDatabaseAPI;
 public final class Server {
     private static final String HOST = "127.0.0.1";
     private static final Duration START_TIMEOUT = Duration.ofSeconds(120);
+    /** The procedures citegraph and its read-only Cypher use; everything else is not loaded. */
+    static final List<String> PROCEDURE_ALLOWLIST = List.of(
+            "db.labels", "db.relationshipTypes", "db.propertyKeys", "db.schema.*",
+            "db.index.fulltext.queryNodes", "db.index.fulltext.queryRelationships",
+            "db.awaitIndex", "db.awaitIndexes", "dbms.components");
 
     private Server() {}
 
@@ -90,6 +103,12 @@ public final class Server {
                         ByteUnit.mebiBytes(envInt("NEO4J_TEST_PAGECACHE_MB", 64)))
                 .setConfig(GraphDatabaseSettings.memory_transaction_global_max_size,
                         ByteUnit.mebiBytes(envInt("NEO4J_TEST_TX_MAX_MB", 256)))
+                .setConfig(GraphDatabaseSettings.memory_transaction_max_size,
+                        ByteUnit.mebiBytes(envInt("NEO4J_TEST_TX_ONE_MB", 128)))
+                .setConfig(GraphDatabaseSettings.allow_file_urls, false)
+                .setConfig(GraphDatabaseSettings.load_csv_file_url_root, emptyImportDir(dataDir))
+                .setConfig(GraphDatabaseSettings.procedure_allowlist, PROCEDURE_ALLOWLIST)
+                .setConfig(GraphDatabaseSettings.procedure_unrestricted, List.of())
                 // Small, not preallocated transaction logs: a fresh store is ~5 MB, not ~500 MB.
                 .setConfig(GraphDatabaseSettings.preallocate_logical_logs, false)
                 .setConfig(GraphDatabaseSettings.preallocate_store_files, false)
@@ -100,6 +119,16 @@ public final class Server {
                 .setConfig(GraphDatabaseInternalSettings.netty_server_shutdown_quiet_period, 0)
                 .setConfig(GraphDatabaseInternalSettings.netty_server_shutdown_timeout, Duration.ofSeconds(2))
                 .build();
+    }
+
+    private static Path emptyImportDir(Path dataDir) {
+        Path dir = dataDir.resolve("import-disabled");
+        try {
+            Files.createDirectories(dir);
+        } catch (IOException exc) {
+            throw new IllegalStateException("cannot create " + dir, exc);
+        }
+        return dir;
     }
 
     private static int boltPort(GraphDatabaseService db) {

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -40,3 +41,18 @@ def test_dockerfile_installs_from_the_lock() -> None:
     text = (REPO / "Dockerfile").read_text(encoding="utf-8")
     assert "uv sync --locked" in text
     assert "uv.lock" in text
+
+
+def test_neo4j_is_hardened_like_the_test_server() -> None:
+    """File URLs off, the same procedure allow-list as neo4j/Server.java, memory capped."""
+    env = _compose()["services"]["neo4j"]["environment"]
+    assert env["NEO4J_dbms_security_allow__csv__import__from__file__urls"] == "false"
+    assert env["NEO4J_dbms_security_procedures_unrestricted"] == ""
+    assert env["NEO4J_db_memory_transaction_max"]
+    server = (REPO / "neo4j" / "Server.java").read_text(encoding="utf-8")
+    listed = re.search(r"PROCEDURE_ALLOWLIST = List\.of\((.*?)\);", server, re.DOTALL)
+    assert listed is not None
+    assert env["NEO4J_dbms_security_procedures_allowlist"].split(",") == re.findall(
+        r'"([^"]+)"', listed.group(1))
+    for service in _compose()["services"].values():
+        assert all(str(port).startswith("127.0.0.1:") for port in service.get("ports", []))

@@ -32,6 +32,7 @@ import neo4j
 from neo4j import exceptions as neo4j_errors
 
 from citegraph import settings as settings_module
+from citegraph.cypherplan import check_plan
 from citegraph.errors import (
     ConfigError,
     ModelError,
@@ -128,6 +129,13 @@ def _is_timeout(exc: neo4j_errors.Neo4jError) -> bool:
         "timeout" in (exc.message or "").lower())
 
 
+def _is_refused_query(exc: neo4j_errors.Neo4jError) -> bool:
+    """The query's own fault: a bad statement or procedure call, or past the memory cap."""
+    code = exc.code or ""
+    return "OutOfMemory" in code or (isinstance(exc, neo4j_errors.ClientError) and (
+        ".Statement." in code or ".Procedure." in code))
+
+
 class Neo4jStore(GraphStore):
     """A :class:`GraphStore` on a Neo4j database reached through ``driver``.
 
@@ -199,6 +207,8 @@ class Neo4jStore(GraphStore):
                 raise QueryError(f"query refused: {exc.message}") from exc
             if isinstance(exc, neo4j_errors.CypherSyntaxError | neo4j_errors.CypherTypeError):
                 raise QueryError(f"invalid query: {exc.message}") from exc
+            if _is_refused_query(exc):
+                raise QueryError(f"query refused: {exc.message}") from exc
             raise StoreError(f"Neo4j error {exc.code}: {exc.message}") from exc
         except neo4j_errors.DriverError as exc:
             raise StoreError(f"Neo4j driver error: {exc}") from exc
@@ -599,21 +609,27 @@ class Neo4jStore(GraphStore):
     # -- raw read-only Cypher ------------------------------------------------------------
     def run_read_cypher(self, query: str, params: Mapping[str, Any] | None = None, *,
                         timeout_s: float, max_rows: int) -> list[dict[str, Any]]:
-        """Run a user's Cypher in a READ transaction (the server refuses writes), with a
-        timeout and at most ``max_rows`` rows; values are plain Python (nodes and
-        relationships as their property maps plus ``_labels`` / ``_type``)."""
+        """Run a user's Cypher in a READ transaction, with a timeout and at most
+        ``max_rows`` rows; values are plain Python (nodes and relationships as their
+        property maps plus ``_labels`` / ``_type``).
 
-        def work(tx: neo4j.ManagedTransaction) -> list[dict[str, Any]]:
-            result = tx.run(query, dict(params or {}))
+        Its ``EXPLAIN`` plan is checked first, in the same transaction
+        (:func:`citegraph.cypherplan.check_plan`): loads, writes, administration commands
+        and procedures off the allow-list never run. Never retried: a query refused or
+        past the memory cap would only fail again.
+        """
+        self._ensure_schema()
+        values = dict(params or {})
+        with self._errors(), self._session(neo4j.READ_ACCESS) as session, \
+                session.begin_transaction(timeout=timeout_s) as tx:
+            check_plan(tx.run("EXPLAIN " + query, values).consume().plan)
             rows: list[dict[str, Any]] = []
-            for record in result:
+            for record in tx.run(query, values):
                 if len(rows) >= max_rows:
                     break
                 rows.append({k: _plain(v) for k, v in zip(record.keys(), record.values(),
                                                            strict=True)})
             return rows
-
-        return self._read(work, timeout_s=timeout_s)
 
     # -- lifecycle -----------------------------------------------------------------------
     def ping(self) -> bool:
