@@ -14,9 +14,11 @@ import weakref
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable
 from typing import Annotated, Any, TypeVar
+from urllib.parse import urlencode
 
 from fastapi import Depends, HTTPException, Request
 from fastapi.concurrency import run_in_threadpool
+from fastapi.dependencies.utils import get_flat_params
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from starlette.responses import Response
 
@@ -264,6 +266,22 @@ class ResponseCache:
                 self._bytes -= len(dropped)
 
 
+def cache_key(request: Request) -> bytes:
+    """The path and the query parameters the route declares, sorted: junk parameters
+    (``?q=a&junk=1``, ``&x=<random>``) cannot force a fresh computation."""
+    route = request.scope.get("route")
+    dependant = getattr(route, "dependant", None)
+    path: bytes = request.scope["path"].encode()
+    if dependant is None:
+        return path + b"?" + bytes(request.scope["query_string"])
+    names: frozenset[str] | None = getattr(route, "citegraph_param_names", None)
+    if names is None:
+        names = frozenset(p.alias for p in get_flat_params(dependant))
+        route.citegraph_param_names = names  # type: ignore[union-attr]
+    kept = sorted((k, v) for k, v in request.query_params.multi_items() if k in names)
+    return path + b"?" + urlencode(kept).encode()
+
+
 async def cached(request: Request, store: GraphStore,
                  compute: Callable[[], Awaitable[bytes]]) -> Response:
     """Answer from the app's response cache, or compute the JSON body and remember it."""
@@ -271,7 +289,7 @@ async def cached(request: Request, store: GraphStore,
     version = cache.version_of(store)
     if version is None:
         return Response(await compute(), media_type="application/json")
-    key = request.scope["path"].encode() + b"?" + request.scope["query_string"]
+    key = cache_key(request)
     body = cache.get(key, version)
     if body is None:
         body = await compute()

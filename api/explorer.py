@@ -33,6 +33,7 @@ from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 
 from api.deps import SettingsDep, StoreDep, call, call_with_timeout
+from api.routes.nodes import invalid
 from citegraph import viz, vizqueries
 from citegraph.citesearch import citation_search
 from citegraph.model import Node, NodeType, Relationship
@@ -69,9 +70,13 @@ VIEW_KINDS = ("overview", "ego", "path", "influence", "search", "paper")
 
 
 # -- the views' parameters: each dependency returns a function of the store ---------------
-def ego_params(id: NodeId, depth: Annotated[int, Query(ge=1, le=MAX_DEPTH)] = 1,
+def ego_params(settings: SettingsDep, id: NodeId,
+               depth: Annotated[int, Query(ge=1, le=MAX_DEPTH)] = 1,
                types: NodeTypes = None) -> Builder:
-    return lambda store: vizqueries.ego_view(store, id, depth, node_types=types)
+    if depth > settings.max_depth:
+        raise invalid("depth", f"depth is capped at {settings.max_depth}")
+    cap = settings.max_results
+    return lambda store: vizqueries.ego_view(store, id, depth, node_types=types, limit=cap)
 
 
 def path_params(source: NodeId, target: NodeId,
@@ -79,19 +84,23 @@ def path_params(source: NodeId, target: NodeId,
     return lambda store: vizqueries.path_view(store, source, target, max_length=max_length)
 
 
-def influence_params(id: NodeId, hops: Annotated[int, Query(ge=1, le=5)] = 3) -> Builder:
-    return lambda store: vizqueries.influence_view(store, id, hops)
+def influence_params(settings: SettingsDep, id: NodeId,
+                     hops: Annotated[int, Query(ge=1, le=5)] = 3) -> Builder:
+    cap = settings.max_results
+    return lambda store: vizqueries.influence_view(store, id, hops, limit=cap)
 
 
-def search_params(q: Annotated[str, Query(max_length=500)] = "", types: NodeTypes = None,
-                  year_min: Year = None, year_max: Year = None,
+def search_params(settings: SettingsDep, q: Annotated[str, Query(max_length=500)] = "",
+                  types: NodeTypes = None, year_min: Year = None, year_max: Year = None,
                   limit: Annotated[int, Query(ge=1, le=100)] = 20) -> Builder:
+    limit = min(limit, settings.max_results)
     return lambda store: vizqueries.search_view(store, q, node_types=types, year_min=year_min,
                                                 year_max=year_max, limit=limit)
 
 
-def paper_params(id: NodeId) -> Builder:
-    return lambda store: vizqueries.paper_view(store, id)
+def paper_params(settings: SettingsDep, id: NodeId) -> Builder:
+    cap = settings.max_results
+    return lambda store: vizqueries.paper_view(store, id, limit=cap)
 
 
 def overview_params() -> Builder:

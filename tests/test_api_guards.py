@@ -18,6 +18,8 @@ from fastapi.testclient import TestClient
 from test_api import error, make_settings
 
 from api.app import create_app
+from api.deps import ResponseCache
+from citegraph.model import GraphBatch, Node, NodeType, Provenance, Relationship, RelType
 from citegraph.stores.embedded import EmbeddedStore
 
 HALF_SENT = 200
@@ -66,6 +68,46 @@ def test_docs_pages_have_a_strict_csp_and_only_local_assets(client: TestClient,
         assert "'sha256-" in policy  # Swagger UI's inline start-up script, by hash
     assert "https://" not in response.text and "http://" not in response.text
     assert client.get("/static-offline-docs/redoc.standalone.js").status_code == 200
+
+
+def _hub_store(cited: int, extra: int = 0) -> EmbeddedStore:
+    """One paper citing ``cited`` works, and ``extra`` more works with alike titles."""
+    works = [Node(f"work:w{i}", NodeType.WORK, f"Platform duty of care regulation {i}")
+             for i in range(cited + extra)]
+    hub = Node("work:hub", NodeType.WORK, "The hub paper", {"kind": "paper"})
+    rels = [Relationship(hub.id, w.id, RelType.CITES, Provenance("work:hub", "q", (0, 1),
+                                                                 "p. 1", "marker"))
+            for w in works[:cited]]
+    store = EmbeddedStore(None)
+    store.write(GraphBatch.of("work:hub", [hub, *works], rels))
+    return store
+
+
+def test_viz_views_honour_max_depth_and_max_results(tmp_path: Path) -> None:
+    settings = make_settings(tmp_path, max_depth=1, max_results=5)
+    with TestClient(create_app(settings, _hub_store(12))) as viz:
+        error(viz.get("/viz/data/ego", params={"id": "work:hub", "depth": 2}), 422)
+        ego = viz.get("/viz/data/ego", params={"id": "work:hub", "depth": 1})
+        assert ego.status_code == 200 and len(ego.json()["nodes"]) <= 5
+        paper = viz.get("/viz/data/paper", params={"id": "work:hub"})
+        assert paper.status_code == 200 and len(paper.json()["nodes"]) <= 5
+
+
+def test_junk_parameters_do_not_defeat_the_search_cache(tmp_path: Path) -> None:
+    with TestClient(create_app(make_settings(tmp_path), _hub_store(3))) as api:
+        for junk in ("", "&junk=1", "&x=2&junk=3", "&zz=%00&junk=4"):
+            assert api.get("/search?q=platform+duty" + junk).status_code == 200
+        cache: ResponseCache = api.app.state.response_cache  # type: ignore[attr-defined]
+        assert len(cache._entries) == 1
+        assert api.get("/search?q=platform").status_code == 200
+        assert len(cache._entries) == 2
+
+
+def test_search_runs_off_the_loop_under_the_query_timeout(tmp_path: Path) -> None:
+    settings = make_settings(tmp_path, query_timeout_s=0.01)
+    with TestClient(create_app(settings, _hub_store(0, extra=20_000))) as api:
+        error(api.get("/search", params={"q": "regulation care"}), 504)
+        assert api.get("/health").status_code == 200
 
 
 # -- a real server ---------------------------------------------------------------------------

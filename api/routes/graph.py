@@ -76,8 +76,10 @@ async def search(
     limit = min(limit, settings.max_results)
 
     async def compute() -> bytes:
-        hits = await call(store, citation_search, store, q, node_types=node_type,
-                          limit=min(offset + limit + 1, MAX_RESULT_NODES))
+        # Off the event loop and under the query timeout (a 200k-node search takes seconds).
+        hits = await call_with_timeout(settings, citation_search, store, q,
+                                       node_types=node_type,
+                                       limit=min(offset + limit + 1, MAX_RESULT_NODES))
         more = len(hits) > offset + limit
         return orjson.dumps({
             "query": q, "items": [hit_json(h) for h in hits[offset:offset + limit]],
