@@ -273,8 +273,9 @@ _ABBREVIATION_WORDS = (
     "mr mrs ms dr prof st inc ltd co corp jr sr u.s u.k u.n ed eds approx ibid op cit")
 #: Words whose full stop does not end a sentence (lower case, inner dots kept).
 ABBREVIATIONS = frozenset(_ABBREVIATION_WORDS.split())
-#: Bracketed numeric citation markers that may trail a full stop: ``law.[5]``, ``[2-4]``.
-MARKER_RUN = (r"(?:[ \t]*\[\d{1,3}(?:[ \t]*[,;–—-][ \t]*\d{1,3})*\]"
+#: Bracketed numeric citation markers that may trail a full stop: ``law.[5]``, ``[2-4]``,
+#: and Markdown footnote calls ``law.[^5]``.
+MARKER_RUN = (r"(?:[ \t]*\[(?:\d{1,3}(?:[ \t]*[,;–—-][ \t]*\d{1,3})*|\^[^\]\s]{1,20})\]"
               r"(?:[ \t]*[–—-][ \t]*\[\d{1,3}\])?)")
 
 

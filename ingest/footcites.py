@@ -146,10 +146,19 @@ def _signal(text: str, start: int, end: int) -> tuple[str, int]:
 # -- parse -----------------------------------------------------------------------------
 
 def _eyecite(text: str) -> list[Any]:
+    import eyecite.helpers
     from eyecite import get_citations
 
-    logging.getLogger("eyecite").setLevel(logging.ERROR)
+    if eyecite.helpers.get_court_by_paren is not _no_court:
+        # eyecite matches every court's regexes against each parenthetical: 80 % of its
+        # time on a law review's footnotes. The court is no part of a citation's identity.
+        eyecite.helpers.get_court_by_paren = _no_court
+        logging.getLogger("eyecite").setLevel(logging.ERROR)
     return list(get_citations(text))
+
+
+def _no_court(*_args: Any, **_kwargs: Any) -> None:
+    return None
 
 
 def _groups_key(prefix: str, *parts: str | None) -> str:

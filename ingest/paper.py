@@ -37,6 +37,7 @@ from citegraph.text import (
 )
 from citegraph.text import split_sentences as split_sentences  # re-exported
 from ingest.base import DocumentKind, ParsedDocument, Problem, Sentence
+from ingest.footnotes import Context, find_footnotes, footnote_graph, in_definitions, plain
 from ingest.references import (
     ParsedReference,
     match_to_bib,
@@ -61,7 +62,8 @@ _ABSTRACT = re.compile(
     r"(?P<label>Abstract|ABSTRACT|Summary|摘\s*要)(?:[ \t]*[.:：—–-][ \t]*|[ \t]*$)")
 _REFERENCES_TITLE = re.compile(
     r"(?:References?|Bibliography|Works Cited|Literature Cited|Reference List|Sources|"
-    r"参考文献|引用文献)[ \t]*:?", re.IGNORECASE)
+    r"Notes|Endnotes|Footnotes|Literature|参考文献|引用文献|注释|注释与参考文献)[ \t]*:?",
+    re.IGNORECASE)
 _MARKER = re.compile(
     r"(?<!\\)\[(?P<body>\d{1,3}(?:[ \t]*[,;–—-][ \t]*\d{1,3})*)\]"
     r"(?:[ \t]*[–—-][ \t]*\[(?P<upto>\d{1,3})\])?")
@@ -459,8 +461,8 @@ def _dedupe_headings(headings: list[Heading], problems: list[Problem], file: str
 
 
 def parse_paper(text: str, *, file: str, slug: str, bib: Sequence[Node] | None = None,
-                title: str | None = None, max_chars: int = DEFAULT_MAX_CHARS
-                ) -> ParsedDocument:
+                title: str | None = None, max_chars: int = DEFAULT_MAX_CHARS,
+                warn_unmatched: bool = False) -> ParsedDocument:
     """Parse a paper's text into its Work, Sections, sentences and CITES edges.
 
     Markers ``[n]`` link to entry ``n`` of the paper's own reference list when it has one
@@ -481,6 +483,9 @@ def parse_paper(text: str, *, file: str, slug: str, bib: Sequence[Node] | None =
         The paper's title when known; otherwise the first line before any heading is used.
     max_chars : int
         Longer texts raise :class:`~citegraph.errors.InputTooLargeError` before any work.
+    warn_unmatched : bool
+        Report numeric markers that neither a reference list nor ``bib`` resolves (the
+        pipeline sets it: there the .bib beside a paper has been looked for).
     """
     if len(text) > max_chars:
         raise InputTooLargeError(f"paper text has {len(text)} characters, over the limit of "
@@ -515,16 +520,52 @@ def parse_paper(text: str, *, file: str, slug: str, bib: Sequence[Node] | None =
                                     "references", skipped=False))
 
     sentences = _sentences(text, slug, paper_id, headings, ref_heading, ref_end)
+    calls, notes = find_footnotes(text)
+    if notes:
+        in_notes = in_definitions(notes)
+        sentences = [s for s in sentences if not in_notes(s.start)]
     marker_count = _add_citations(text, slug, paper_id, headings, ref_heading, ref_end,
                                   sentences, reference_targets, bib, rels, nodes_by_id,
                                   problems, file)
+    if warn_unmatched and marker_count and not reference_targets and not bib:
+        problems.append(Problem(file, f"{marker_count} numeric markers but no reference list "
+                                "(under References, Bibliography, Works Cited, Notes, "
+                                "Endnotes, Footnotes, Literature, 参考文献 or 注释) and no "
+                                "BibTeX: they are kept as unresolved references", None,
+                                "references", skipped=False))
+    if calls or notes:
+        ctx = _footnote_context(text, slug, paper_id, headings, sentences, file)
+        note_nodes, note_rels, note_problems = footnote_graph(calls, notes, ctx)
+        for node in note_nodes:
+            nodes_by_id.setdefault(node.id, node)
+        rels.extend(note_rels)
+        problems.extend(note_problems)
     nodes.extend(nodes_by_id.values())
     summary = {"sections": sum(1 for n in nodes if n.type == NodeType.SECTION),
                "markers": marker_count, "references": len(reference_targets),
                "sentences": len(sentences),
                "unresolved": sum(1 for n in nodes if n.props.get("status") == "unresolved")}
+    if calls or notes:
+        summary.update(footnotes=len(notes), footnote_calls=len(calls))
     return ParsedDocument(DocumentKind.PAPER, GraphBatch.of(paper_id, nodes, rels),
                           tuple(problems), tuple(sentences), summary)
+
+
+def _footnote_context(text: str, slug: str, paper_id: str, headings: Sequence[Heading],
+                      sentences: Sequence[Sentence], file: str) -> Context:
+    starts = [s.start for s in sentences]
+
+    def owner(offset: int) -> tuple[str, str]:
+        heading = _innermost(headings, offset)
+        if heading is None:
+            return paper_id, ""
+        return _section_id(slug, heading), heading.number
+
+    def sentence(start: int, end: int) -> str:
+        return plain(_sentence_around(text, sentences, starts, Marker((), start, end)))
+
+    return Context(paper_id, slug, file, owner, sentence,
+                   lambda offset: text.count("\n", 0, offset) + 1)
 
 
 def _references_end(text: str, headings: Sequence[Heading], ref: Heading | None) -> int:

@@ -187,7 +187,7 @@ def _parse_paper(text: str, name: str, suffix: str, *, settings: Settings,
     else:
         from ingest.paper import parse_paper
 
-        parsed = parse_paper(text, file=name, slug=slug, bib=bib or None)
+        parsed = parse_paper(text, file=name, slug=slug, bib=bib or None, warn_unmatched=True)
     return _with_mentions(parsed, settings)
 
 
