@@ -105,8 +105,20 @@ def _footnote_area(lines: Sequence[PdfLine], size: float) -> set[int]:
     """ids of a page's lines below its last body-size line and set smaller than the body."""
     body = [ln.bottom for ln in lines if ln.size >= FOOTNOTE_SIZE * size
             and len(ln.text.strip()) > 3]
-    floor = min(body) if body else float("inf")
-    return {id(ln) for ln in lines if ln.size < FOOTNOTE_SIZE * size and ln.bottom < floor}
+    if body:
+        floor = min(body)
+        return {id(ln) for ln in lines if ln.size < FOOTNOTE_SIZE * size and ln.bottom < floor}
+    # A page set small throughout (a table, an appendix): its notes start at the first
+    # line that opens with a superscript number, or with a number if none does.
+    starts = [i for i, ln in enumerate(lines) if _opens_with_superscript(ln)] or [
+        i for i, ln in enumerate(lines) if _NOTE_START.match(ln.text)]
+    first = starts[0] if starts else len(lines)
+    return {id(ln) for ln in lines[first:] if ln.size < FOOTNOTE_SIZE * size}
+
+
+def _opens_with_superscript(line: PdfLine) -> bool:
+    runs = list(line.runs())
+    return bool(runs) and runs[0][0] and runs[0][1].strip().isdigit()
 
 
 def _note_number(line: PdfLine, expected: int) -> tuple[int, str] | None:

@@ -6,6 +6,10 @@ The test PDFs are built by hand in :func:`minimal_pdf` (Helvetica text, one line
 
 from __future__ import annotations
 
+import re
+from itertools import pairwise
+from pathlib import Path
+
 import pytest
 
 from citegraph.errors import InputTooLargeError, ParseError
@@ -102,3 +106,39 @@ def test_bad_pdfs_are_clear_errors() -> None:
         extract_pdf_text(minimal_pdf([[]]), file="scan.pdf")
     with pytest.raises(InputTooLargeError):
         extract_pdf_text(minimal_pdf(PAGES), file="big.pdf", max_bytes=100)
+
+
+def test_encrypted_pdf_is_a_clear_error() -> None:
+    import io
+
+    from pypdf import PdfReader, PdfWriter
+
+    writer = PdfWriter()
+    for page in PdfReader(io.BytesIO(minimal_pdf(PAGES))).pages:
+        writer.add_page(page)
+    writer.encrypt("secret")
+    out = io.BytesIO()
+    writer.write(out)
+    with pytest.raises(ParseError, match="encrypted") as info:
+        extract_pdf_text(out.getvalue(), file="locked.pdf")
+    assert info.value.file == "locked.pdf"
+
+
+LAW_REVIEW_PDFS = sorted((Path(__file__).resolve().parents[1] / ".." / "shared" / "corpus"
+                          / "real" / "law-reviews").glob("*.pdf"))
+
+
+@pytest.mark.parametrize("path", LAW_REVIEW_PDFS, ids=lambda p: p.stem[:40])
+def test_law_review_footnotes_run_from_one_and_are_called(path: Path) -> None:
+    """Every real law-review PDF: its footnotes are numbered 1..N without a gap in more
+    than one place, and the body calls nearly all of them."""
+    from ingest.pdf import extract_pdf_lines
+    from ingest.pdflayout import analyse, render
+
+    layout = analyse(extract_pdf_lines(path.read_bytes(), file=str(path)))
+    numbers = [f.number for f in layout.footnotes]
+    assert numbers and numbers[0] == 1
+    assert sum(1 for a, b in pairwise(numbers) if b != a + 1) <= 1
+    body = render(layout).split("\n[^1]: ", 1)[0]
+    called = {int(n) for n in re.findall(r"\[\^(\d+)\]", body)}
+    assert len(called & set(numbers)) >= 0.9 * len(numbers)
