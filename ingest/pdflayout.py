@@ -32,7 +32,7 @@ _CALL = re.compile(r"^\s*(\d{1,4}(?:\s*[,–-]\s*\d{1,4})*)\s*$")
 
 
 @dataclass(frozen=True, slots=True)
-class Footnote:
+class PrintedNote:
     """A footnote as printed: its number, its text (lines joined) and its first page."""
 
     number: int
@@ -43,7 +43,7 @@ class Footnote:
 @dataclass(frozen=True, slots=True)
 class PdfLayout:
     body: tuple[tuple[PdfLine, ...], ...]
-    footnotes: tuple[Footnote, ...]
+    footnotes: tuple[PrintedNote, ...]
     body_size: float
 
 
@@ -150,7 +150,7 @@ def _join_lines(parts: Sequence[str]) -> str:
     return " ".join(out.split())
 
 
-def _assemble(notes: Sequence[PdfLine]) -> list[Footnote]:
+def _assemble(notes: Sequence[PdfLine]) -> list[PrintedNote]:
     footnotes: list[tuple[int, list[str], int]] = []
     for line in notes:
         started = _note_number(line, footnotes[-1][0] + 1 if footnotes else 1)
@@ -158,7 +158,7 @@ def _assemble(notes: Sequence[PdfLine]) -> list[Footnote]:
             footnotes.append((started[0], [started[1]], line.page))
         elif footnotes and not _SEPARATOR.match(line.text):
             footnotes[-1][1].append(line.text)
-    return [Footnote(n, _join_lines(parts), page) for n, parts, page in footnotes]
+    return [PrintedNote(n, _join_lines(parts), page) for n, parts, page in footnotes]
 
 
 def analyse(pages: Sequence[Sequence[PdfLine]]) -> PdfLayout:
