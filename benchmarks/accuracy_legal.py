@@ -189,7 +189,8 @@ def expect_eu_print(text: str) -> Expected:
         m = _EU_HEAD.match(line.strip())
         if m:
             title = lines[i + 1].strip() if i + 1 < len(lines) else None
-            if title and title.endswith(","):  # a title broken over two lines
+            following = lines[i + 2].strip() if i + 2 < len(lines) else ""
+            if title and (title.endswith(",") or following[:1].islower()):  # two lines
                 title += " " + lines[i + 2].strip()
             items.append(((int(m[1]), 0), m[1], title or None))
     chain = longest_chain(items)

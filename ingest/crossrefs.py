@@ -130,19 +130,50 @@ CN_SHORT_NAMES = (
     "著作权法", "出版管理条例", "电信条例", "互联网信息服务管理办法", "刑法修正案",
 )
 _MAX_RANGE = 50
+#: Words a law's short name ends with, when it is cited without 《》 (婚姻法第三条).
+_CN_LAW_END = re.compile(r"(?:法|法典|条例|规定|办法|细则|规则|解释|决定|公约|修正案|章程|"
+                         r"通知|意见|批复|安排|纲要|规范)(?:（[^（）]{1,8}）)?$")
+#: A law cited as a whole without 《》 (依照刑法有关规定): the name, then 有关规定 / 的规定.
+_CN_WHOLE = re.compile(rf"(?P<run>[{HAN_CHARS}]{{2,24}}?)(?:的)?(?:有关|相关)规定")
+_CN_VAGUE = ("有关", "相关", "其他", "国家", "上述", "该", "各", "同级", "地方")
+#: Where a name cited without 《》 starts: after the verb or joiner before it (依照婚姻法).
+#: 和 in 共和国 and 于 in 关于 are part of names.
+_CN_NAME_CUT = re.compile(r"(?:依照|按照|根据|依据|适用|违反|参照|符合|执行|实施|对于|以及|或者|"
+                          r"和(?!国)|与|及|并|由|经|对|按|依|照|即|是|指|在|同|为|被|将|向|"
+                          r"(?<!关)于|的)")
+#: 该法 / 该条例: the instrument named last.
+_CN_THAT = ("该法", "该条例", "该规定", "该办法", "该解释", "该决定")
+_CN_PREVIOUS = re.compile(rf"前条|前(?P<n>{_N})条")
 
 
 def find_chinese_references(text: str, *, offset: int = 0,
                             known: Callable[[str], bool] = lambda name: False,
+                            numbers: tuple[str, ...] = (), current: str | None = None,
                             ) -> list[CrossRef]:
     """References such as ``刑法第三百六十三条第一款``, ``第一条``, ``《某法》`` in ``text``.
 
     A group of articles joined by 、/和/至 shares the instrument named before its first
     member; ``至`` ranges are expanded (up to 50 articles). An instrument name right before
     the first article is taken from ``《…》`` or from the longest trailing run of Chinese
-    characters that ``known`` accepts, else from :data:`CN_SHORT_NAMES`; ``本法`` and a bare
-    ``第…条`` mean the same instrument. A ``《…》`` title with no article after it is a
-    reference to the whole instrument.
+    characters that ``known`` accepts, else from :data:`CN_SHORT_NAMES`, else from the run
+    after its verb when it ends like a law (``依照婚姻法第三条``: another law, never this
+    one); ``本法`` and a bare ``第…条`` mean the same instrument (``基本法`` does not). A
+    ``《…》`` title with no article after it is a reference to the whole instrument.
+
+    ``numbers`` (the text's own article numbers, in order) expands a range of this text over
+    its inserted articles (第141条至第143条 includes 142-1) and, with ``current`` (the
+    article the text belongs to), resolves ``前条`` to the article before it.
+
+    >>> refs = find_chinese_references("第一条至第三条", numbers=("1", "2", "2-1", "3"))
+    >>> [r.article for r in refs]
+    ['1', '2', '2-1', '3']
+    >>> [(r.instrument, r.article) for r in find_chinese_references("依照婚姻法第三条")]
+    [('婚姻法', '3')]
+    >>> [(r.instrument, r.same) for r in find_chinese_references("香港特别行政区基本法第十八条")]
+    [('香港特别行政区基本法', False)]
+    >>> [r.article for r in find_chinese_references("违反前条规定", numbers=("1", "2"),
+    ...                                             current="2")]
+    ['1']
 
     >>> [(r.instrument, r.article) for r in find_chinese_references("第一条至第三条")]
     [(None, '1'), (None, '2'), (None, '3')]
@@ -172,26 +203,33 @@ def find_chinese_references(text: str, *, offset: int = 0,
             if group_title_start is not None:
                 titles_used.add(group_title_start)
                 start = group_title_start
-        numbers = [number]
+        members = [number]
         if joined and previous is not None and text[previous.end():match.start()] in "至到":
-            numbers = _expand_range(refs[-1].article if refs else None, number)
-        for num in numbers:
+            members = _expand_range(refs[-1].article if refs else None, number,
+                                    numbers if group_instrument is None else ())
+        for num in members:
             refs.append(CrossRef(
                 start=offset + start, end=offset + match.end(), raw=text[start:match.end()],
                 article=num, para=para if num == number else None,
                 item=item if num == number else None,
                 instrument=group_instrument, same=group_instrument is None))
         previous = match
+    refs.extend(_previous_articles(text, offset, numbers, current))
+    refs.extend(_whole_laws(text, offset, {r.start - offset for r in refs}))
     for title in _CN_TITLE.finditer(text):
-        if title.start() in titles_used:
-            continue
+        if title.start() in titles_used or not _CN_LAW_END.search(title[1]):
+            continue  # a form (《…审批表》, 《…通知书》) is no instrument
         refs.append(CrossRef(start=offset + title.start(), end=offset + title.end(),
                              raw=title[0], article=None, instrument=title[1], same=False))
     refs.sort(key=lambda r: r.start)
     return refs
 
 
-def _expand_range(first: str | None, last: str) -> list[str]:
+def _expand_range(first: str | None, last: str, numbers: tuple[str, ...] = ()) -> list[str]:
+    if first is not None and first in numbers and last in numbers:
+        low, high = numbers.index(first), numbers.index(last)
+        if 0 < high - low <= _MAX_RANGE:
+            return list(numbers[low + 1:high + 1])
     if first is None or not first.isdigit() or not last.isdigit():
         return [last]
     low, high = int(first), int(last)
@@ -213,16 +251,64 @@ def _chinese_instrument_before(text: str, pos: int, known: Callable[[str], bool]
     if run is None:
         return None, None
     chars = run[0]
-    if chars.endswith(_CN_SELF):
+    name = _cited_name(chars)
+    if name is None or _is_self(name):
         return None, None
-    for cut in range(len(chars) - 1):
-        candidate = chars[cut:]
+    for cut in range(len(name) - 1):  # the longest known name after the verb
+        candidate = name[cut:]
         if known(candidate):
             return candidate, None
-    for name in sorted(CN_SHORT_NAMES, key=len, reverse=True):
-        if chars.endswith(name):
-            return name, None
-    return None, None
+    for short in sorted(CN_SHORT_NAMES, key=len, reverse=True):
+        if chars.endswith(short) and (len(chars) == len(short) or name.endswith(short)):
+            return short, None
+    return (name, None) if _CN_LAW_END.search(name) and len(name) >= 3 else (None, None)
+
+
+def _whole_laws(text: str, offset: int, taken: set[int]) -> list[CrossRef]:
+    """A law named without 《》 and cited as a whole: ``依照刑法有关规定``."""
+    refs = []
+    for m in _CN_WHOLE.finditer(text):
+        name = _cited_name(m["run"])
+        if name is None or _is_self(name) or name.startswith(_CN_VAGUE) or len(name) < 2 \
+                or not _CN_LAW_END.search(name) or m.start() in taken:
+            continue
+        start = m.start("run") + len(m["run"]) - len(name)
+        refs.append(CrossRef(offset + start, offset + start + len(name), name, None,
+                             instrument=name, same=False))
+    return refs
+
+
+def _is_self(name: str) -> bool:
+    """本法, 附本办法, 从事本条例: this text; 基本法 is another law."""
+    if name.endswith(tuple(w for w in _CN_SELF if len(w) >= 3)) or name.startswith("本"):
+        return True
+    return name.endswith(_CN_SELF) and not name.endswith("基本法")
+
+
+def _cited_name(chars: str) -> str | None:
+    """The name at the end of a run of Chinese characters: after its last verb or joiner."""
+    cut = 0
+    for m in _CN_NAME_CUT.finditer(chars):
+        if m.end() < len(chars):
+            cut = m.end()
+    return chars[cut:] or None
+
+
+def _previous_articles(text: str, offset: int, numbers: tuple[str, ...],
+                       current: str | None) -> list[CrossRef]:
+    """``前条`` (the article before this one), ``前两条`` (the two before)."""
+    if current is None or current not in numbers:
+        return []
+    here = numbers.index(current)
+    refs = []
+    for m in _CN_PREVIOUS.finditer(text):
+        try:
+            count = chinese_to_int(m["n"]) if m["n"] else 1
+        except ValueError:
+            continue
+        for number in numbers[max(0, here - count):here]:
+            refs.append(CrossRef(offset + m.start(), offset + m.end(), m[0], number))
+    return refs
 
 
 # --- English -----------------------------------------------------------------------------
@@ -237,12 +323,13 @@ _EN_NUM_ONE = re.compile(
     r"(?P<num>\d{1,4}(?:[-.]\d{1,3})?)(?P<subs>(?:\s?\(\s?[0-9a-z]{1,4}\s?\))*)")
 _EN_SUB = re.compile(r"\(\s?([0-9a-z]{1,4})\s?\)")
 _EN_SAME_TAIL = re.compile(
-    r"^\s*,?\s*(?:of|under|in)\s+(?:the\s+present|this)\s+"
+    r"^\s*,?\s*(?:of|under|in|de|du)\s+(?:the\s+present|this|la\s+présente|le\s+présent)\s+"
     r"(?:Convention|Protocol|Agreement|Treaty|Covenant|Charter|Statute|Act|Decision|Directive|"
     r"Regulation|Law|Code)\b", re.IGNORECASE)
 _EN_NAMED_TAIL = re.compile(
-    r"^\s*,?\s*of\s+(?P<name>(?:the\s+)?(?:[A-Z][\w'’-]*)(?:\s+(?:[A-Z][\w'’-]*|on|of|the|and|to|"
-    r"for|in|against|concerning))*)")
+    r"^\s*,?\s*(?:of|de\s+la|du)\s+(?P<name>(?:the\s+)?(?:[A-Z][\w'’-]*)(?:\s+(?:[A-Z][\w'’-]*|"
+    r"on|of|the|and|to|for|in|against|concerning|d['’][A-Z][\w-]*|de|du|des|pour|sur)\b)*"
+    r"(?:\s+\((?:EU|EC|EEC|Euratom)\))?(?:\s+No\.?)?(?:\s+\d{1,4}/\d{1,4}(?:/[A-Z]{2,4})?)?)")
 _EN_RANGE_WORDS = ("to", "through")
 _EN_PARA_OF = re.compile(
     r"\bparagraphs?\s+(?P<para>\d{1,3})(?:\s?\((?P<item>[a-z]{1,4})\))?\s+of\s+"
@@ -250,7 +337,7 @@ _EN_PARA_OF = re.compile(
 #: Names that say "an instrument" without saying which (``the Convention``).
 GENERIC_NAME = re.compile(
     r"^(?:the\s+)?(?:present\s+|this\s+)?(?:Convention|Protocol|Covenant|Charter|Treaty|"
-    r"Agreement|Act|Statute|Law|Code)$", re.IGNORECASE)
+    r"Agreement|Act|Statute|Law|Code|Regulation|Directive|Decision)$", re.IGNORECASE)
 
 
 def find_english_references(text: str, *, offset: int = 0,

@@ -282,6 +282,11 @@ class _Scan:
                              or lines[first - 1].text.lstrip().startswith("#")) \
                 and (not self.blocks or first - 1 > self.blocks[-1][0] + 2):
             first -= 1
+        if self.blocks:  # or the first title-like heading after the last article's own title
+            for j in range(self.blocks[-1][0] + 3, first):
+                if _MD_HEADING.match(lines[j].text) and not _STRUCTURAL.match(lines[j].text):
+                    first = j
+                    break
         self.end_of_body = lines[first].start
         self.ignored = len(lines) - index
         self.problems.append(Problem(self.file, f"{message} ({self.ignored} lines not read)",
@@ -528,7 +533,8 @@ def _title_line(lines: list[_Line], index: int, end: int,
         if print_mode and len(text) <= 160 and not re.search(r"[.;:]$", text) and \
                 text[0].isupper():
             follow = lines[index + 2] if index + 2 < len(lines) else None
-            if text.endswith(",") and follow is not None and follow.start < end:
+            if follow is not None and follow.start < end and (
+                    text.endswith(",") or follow.text[:1].islower()):
                 return f"{text} {follow.text.strip()}", follow.end  # broken over two lines
             return text, line.end
         return None
@@ -566,6 +572,7 @@ class _Builder:
     rels: dict[tuple[str, str, str, str], Relationship] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
     own_eids: set[str] = field(default_factory=set)
+    numbers: tuple[str, ...] = ()  # the text's own article numbers, in order
     unresolved: int = 0
     references: int = 0
     resolved: dict[str, str | None] = field(default_factory=dict)
@@ -599,7 +606,8 @@ class _Builder:
             iri = self.resolve(variant)
             if iri and _VALID_IRI.match(iri):
                 return iri
-        return None
+        found = identify(name)  # no catalog entry: the name's own identifier, if any
+        return found.work_iri if found is not None else None
 
 
 def parse_legal_text(text: str, *, file: str, resolve: Resolver = lambda name: None,
@@ -643,6 +651,7 @@ def parse_legal_text(text: str, *, file: str, resolve: Resolver = lambda name: N
     links = [] if structure.chinese else markdown_links(text)
     link_starts = [lk.start for lk in links]
     b.own_eids = {a.eid for a in structure.articles}
+    b.numbers = tuple(a.number for a in structure.articles)
     short = short_label(title, structure.date)
     inserted = 0
     for order, art in enumerate(structure.articles, start=1):
@@ -802,7 +811,9 @@ def _add_references(b: _Builder, masked: str, links: list[MarkdownLink],
     refs: list[CrossRef]
     if chinese:
         refs = find_chinese_references(
-            chunk, offset=start, known=lambda name: b.resolve_name(name) is not None)
+            chunk, offset=start, known=lambda name: b.resolve_name(name) is not None,
+            numbers=b.numbers, current=locator.removeprefix("art_") if locator != "preamble"
+            else None)
     else:
         first = bisect.bisect_left(link_starts, start)
         last = bisect.bisect_left(link_starts, end)
