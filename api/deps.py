@@ -1,19 +1,19 @@
-"""Request dependencies: settings, the store, the write token, and how store calls run.
+"""Request dependencies: settings, the store, the write token, and the response cache.
 
 The app keeps one store in ``app.state``. When none was given, it is opened on first use;
 a store that cannot be opened answers 503 and is tried again on the next request, so the
-API recovers when the database comes back.
+API recovers when the database comes back. Routes receive it as an
+:class:`~citegraph.stores.gateway.AsyncStore`: how each call runs (inline or in a thread,
+under which lock, for how long) is the store's own policy, not the route's.
 """
 
 from __future__ import annotations
 
-import asyncio
 import hmac
 import threading
-import weakref
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable
-from typing import Annotated, Any, TypeVar
+from typing import Annotated
 from urllib.parse import urlencode
 
 from fastapi import Depends, HTTPException, Request
@@ -22,11 +22,10 @@ from fastapi.dependencies.utils import get_flat_params
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from starlette.responses import Response
 
-from citegraph.errors import CitegraphError, QueryTimeoutError, StoreUnavailableError
+from citegraph.errors import CitegraphError, StoreUnavailableError
 from citegraph.settings import Settings
 from citegraph.stores.base import GraphStore
-
-T = TypeVar("T")
+from citegraph.stores.gateway import AsyncStore
 
 bearer = HTTPBearer(auto_error=False, scheme_name="token",
                     description="The CITEGRAPH_TOKEN configured on the server")
@@ -72,130 +71,16 @@ async def get_settings(request: Request) -> Settings:
     return settings
 
 
-async def get_store(request: Request) -> GraphStore:
+async def get_store(request: Request) -> AsyncStore:
     holder: StoreHolder = request.app.state.store_holder
     store = holder.current
-    if store is not None:
-        return store
-    return await run_in_threadpool(holder.get)
+    if store is None:
+        store = await run_in_threadpool(holder.get)
+    return AsyncStore(store, timeout_s=holder.settings.query_timeout_s)
 
 
 SettingsDep = Annotated[Settings, Depends(get_settings)]
-StoreDep = Annotated[GraphStore, Depends(get_store)]
-
-
-def is_inline(store: GraphStore) -> bool:
-    """In-memory stores answer fast enough to call on the event loop (no thread hop)."""
-    return store.name == "embedded"
-
-
-class ReadWriteLock:
-    """Many readers or one writer; a waiting writer holds back new readers.
-
-    The embedded store changes its graph in place when the API ingests an upload, so
-    reads in this process must not run during that write (a write by another process
-    replaces the graph object instead, which readers survive).
-    """
-
-    def __init__(self) -> None:
-        self._cond = threading.Condition()
-        self._readers = 0
-        self._writing = False
-        self._waiting = 0
-
-    def try_read(self) -> bool:
-        with self._cond:
-            if self._writing or self._waiting:
-                return False
-            self._readers += 1
-            return True
-
-    def acquire_read(self) -> None:
-        with self._cond:
-            while self._writing or self._waiting:
-                self._cond.wait()
-            self._readers += 1
-
-    def release_read(self) -> None:
-        with self._cond:
-            self._readers -= 1
-            if not self._readers:
-                self._cond.notify_all()
-
-    def acquire_write(self) -> None:
-        with self._cond:
-            self._waiting += 1
-            while self._writing or self._readers:
-                self._cond.wait()
-            self._waiting -= 1
-            self._writing = True
-
-    def release_write(self) -> None:
-        with self._cond:
-            self._writing = False
-            self._cond.notify_all()
-
-
-_LOCKS: weakref.WeakKeyDictionary[GraphStore, ReadWriteLock] = weakref.WeakKeyDictionary()
-_LOCKS_GUARD = threading.Lock()
-
-
-def lock_for(store: GraphStore) -> ReadWriteLock:
-    lock = _LOCKS.get(store)
-    if lock is None:
-        with _LOCKS_GUARD:
-            lock = _LOCKS.setdefault(store, ReadWriteLock())
-    return lock
-
-
-def _read_locked(lock: ReadWriteLock, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
-    lock.acquire_read()
-    try:
-        return fn(*args, **kwargs)
-    finally:
-        lock.release_read()
-
-
-def write_locked(store: GraphStore, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
-    """Run a write (in a worker thread) with the embedded store's readers held back."""
-    if not is_inline(store):
-        return fn(*args, **kwargs)
-    lock = lock_for(store)
-    lock.acquire_write()
-    try:
-        return fn(*args, **kwargs)
-    finally:
-        lock.release_write()
-
-
-async def call(store: GraphStore, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
-    """Run a quick store call: inline for the embedded store, in a thread otherwise.
-
-    While an upload is being written to the embedded store the call waits in a thread.
-    """
-    if not is_inline(store):
-        return await run_in_threadpool(fn, *args, **kwargs)
-    lock = lock_for(store)
-    if lock.try_read():
-        try:
-            return fn(*args, **kwargs)
-        finally:
-            lock.release_read()
-    return await run_in_threadpool(_read_locked, lock, fn, *args, **kwargs)
-
-
-async def call_with_timeout(settings: Settings, fn: Callable[..., T], store: GraphStore,
-                            *args: Any, **kwargs: Any) -> T:
-    """Run ``fn(store, *args)`` in a thread, answering 504 past the time cap."""
-    if is_inline(store):
-        job = run_in_threadpool(_read_locked, lock_for(store), fn, store, *args, **kwargs)
-    else:
-        job = run_in_threadpool(fn, store, *args, **kwargs)
-    try:
-        return await asyncio.wait_for(job, timeout=settings.query_timeout_s)
-    except TimeoutError as exc:
-        raise QueryTimeoutError(
-            f"the query ran longer than {settings.query_timeout_s:g} s") from exc
+StoreDep = Annotated[AsyncStore, Depends(get_store)]
 
 
 async def require_token(
@@ -225,26 +110,19 @@ TokenDep = Depends(require_token)
 class ResponseCache:
     """Encoded GET answers, keyed on the request's path and query and the store's version.
 
-    Only stores with an integer ``version`` that changes on every write (the embedded
-    store) are cached; an answer computed for an older version is never served. Bounded
-    by entries and bytes, least recently used first out.
+    Every store bumps its version on every write (:meth:`GraphStore.version`), so an
+    answer computed for an older version is never served. Bounded by entries and bytes,
+    least recently used first out.
     """
 
     def __init__(self, max_entries: int = 4096, max_bytes: int = 64 * 1024 * 1024) -> None:
         self.max_entries = max_entries
         self.max_bytes = max_bytes
-        self._entries: OrderedDict[bytes, tuple[int, bytes]] = OrderedDict()
+        self._entries: OrderedDict[bytes, tuple[object, bytes]] = OrderedDict()
         self._bytes = 0
         self._lock = threading.Lock()
 
-    @staticmethod
-    def version_of(store: GraphStore) -> int | None:
-        if not is_inline(store):
-            return None
-        version = getattr(store, "version", None)
-        return version if isinstance(version, int) else None
-
-    def get(self, key: bytes, version: int) -> bytes | None:
+    def get(self, key: bytes, version: object) -> bytes | None:
         with self._lock:
             entry = self._entries.get(key)
             if entry is None or entry[0] != version:
@@ -252,7 +130,7 @@ class ResponseCache:
             self._entries.move_to_end(key)
             return entry[1]
 
-    def put(self, key: bytes, version: int, body: bytes) -> None:
+    def put(self, key: bytes, version: object, body: bytes) -> None:
         if len(body) > self.max_bytes // 8:
             return
         with self._lock:
@@ -282,13 +160,15 @@ def cache_key(request: Request) -> bytes:
     return path + b"?" + urlencode(kept).encode()
 
 
-async def cached(request: Request, store: GraphStore,
+async def cached(request: Request, store: AsyncStore,
                  compute: Callable[[], Awaitable[bytes]]) -> Response:
-    """Answer from the app's response cache, or compute the JSON body and remember it."""
+    """Answer from the app's response cache, or compute the JSON body and remember it.
+
+    The version is read before computing: an answer computed while a write landed is
+    filed under the older version, so it is never served once the write is visible.
+    """
     cache: ResponseCache = request.app.state.response_cache
-    version = cache.version_of(store)
-    if version is None:
-        return Response(await compute(), media_type="application/json")
+    version = await store.version()
     key = cache_key(request)
     body = cache.get(key, version)
     if body is None:

@@ -32,13 +32,14 @@ import orjson
 from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 
-from api.deps import SettingsDep, StoreDep, call, call_with_timeout
+from api.deps import SettingsDep, StoreDep
 from api.routes.nodes import invalid
 from citegraph import viz, vizqueries
 from citegraph.citesearch import citation_search
 from citegraph.model import Node, NodeType, Relationship
 from citegraph.queries import node_relationships
 from citegraph.stores.base import MAX_DEPTH, MAX_PATH_LENGTH, GraphStore
+from citegraph.stores.gateway import AsyncStore
 
 router = APIRouter(include_in_schema=False)
 
@@ -115,8 +116,8 @@ def _build(store: GraphStore, builder: Builder, size: str) -> dict[str, Any]:
                            scores=view.scores, layout=view.layout, hits=view.hits)
 
 
-async def _data(store: GraphStore, settings: Any, builder: Builder, size: str) -> Response:
-    data = await call_with_timeout(settings, _build, store, builder, size)
+async def _data(store: AsyncStore, settings: Any, builder: Builder, size: str) -> Response:
+    data = await store.compute(lambda s: _build(s, builder, size))
     return Response(orjson.dumps(data), media_type="application/json")
 
 
@@ -191,7 +192,7 @@ async def suggest_data(store: StoreDep,
     words = q.strip()
     if not any(ch.isalnum() for ch in words):
         return Response(b"[]", media_type="application/json")
-    hits = await call(store, citation_search, store, words, node_types=types, limit=limit)
+    hits = await store.quick(lambda s: citation_search(s, words, node_types=types, limit=limit))
     return Response(orjson.dumps([viz.list_entry(h.node) for h in hits]),
                     media_type="application/json")
 
@@ -206,7 +207,7 @@ async def paper_data(store: StoreDep, settings: SettingsDep,
 @router.get("/viz/data/node")
 async def node_data(store: StoreDep, id: NodeId) -> Response:
     """The side panel's content: properties, relationships, provenance, other ends' labels."""
-    detail = await call(store, node_detail, store, id)
+    detail = await store.quick(lambda s: node_detail(s, id))
     return Response(orjson.dumps(detail), media_type="application/json")
 
 

@@ -32,12 +32,16 @@ from collections import defaultdict
 from collections.abc import Collection, Iterable, Iterator
 from dataclasses import dataclass
 from itertools import combinations
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import networkx as nx
 
 from citegraph.errors import NodeNotFoundError
 from citegraph.model import Node, NodeType, Relationship, RelType
+from citegraph.stores.policy import check_deadline
+
+if TYPE_CHECKING:
+    from citegraph.stores.base import GraphStore
 
 #: Edges that PageRank and in-degree count: citations and mentions.
 RANK_TYPES = frozenset({RelType.CITES, RelType.MENTIONS})
@@ -65,36 +69,41 @@ def build_projection(nodes: Iterable[Node], rels: Iterable[Relationship]) -> nx.
     Relationships whose endpoints are missing are skipped.
     """
     graph: nx.MultiDiGraph = nx.MultiDiGraph()
-    for node in nodes:
+    for i, node in enumerate(nodes):
+        if not i % 4096:
+            check_deadline()
         graph.add_node(node.id, n=node)
-    for rel in rels:
+    for i, rel in enumerate(rels):
+        if not i % 4096:
+            check_deadline()
         if rel.source in graph and rel.target in graph:
             graph.add_edge(rel.source, rel.target, key=rel.graph_key, r=rel)
     return graph
 
 
-_CACHE: weakref.WeakKeyDictionary[Any, tuple[Any, nx.MultiDiGraph]] = (
+_CACHE: weakref.WeakKeyDictionary[Any, tuple[str, nx.MultiDiGraph]] = (
     weakref.WeakKeyDictionary()
 )
 
 
-def projection_of(store: Any) -> nx.MultiDiGraph:
-    """The store's own projection when it has one, else one built and cached per store.
+def projection_of(store: GraphStore) -> nx.MultiDiGraph:
+    """The store's projection: its own graph, or one built and cached on its version."""
+    return store.projection()
 
-    The cache is keyed on the store's counts, so an ingest that adds nodes or
-    relationships invalidates it.
+
+def cached_projection(store: GraphStore) -> nx.MultiDiGraph:
+    """A projection built from the store's nodes and relationships, cached per store.
+
+    The cache is keyed on :meth:`GraphStore.version` read *before* building, so any
+    write (a ``--replace`` that keeps the counts included) invalidates it, and a build
+    that overlapped a write is tagged with the older version and never served after it.
     """
-    own = getattr(store, "projection", None)
-    if callable(own):
-        graph: nx.MultiDiGraph = own()
-        return graph
-    counts = store.counts()
-    stamp = (tuple(sorted(counts.nodes.items())), tuple(sorted(counts.relationships.items())))
+    version = store.version()
     cached = _CACHE.get(store)
-    if cached is not None and cached[0] == stamp:
+    if cached is not None and cached[0] == version:
         return cached[1]
     graph = build_projection(store.iter_nodes(), store.iter_relationships())
-    _CACHE[store] = (stamp, graph)
+    _CACHE[store] = (version, graph)
     return graph
 
 
@@ -260,6 +269,7 @@ def pagerank(graph: nx.MultiDiGraph, *, rel_types: Collection[RelType] = RANK_TY
     rank = dict.fromkeys(nodes, 1.0 / size)
     totals = {u: sum(targets.values()) for u, targets in out.items()}
     for _ in range(max_iter):
+        check_deadline()
         dangling = alpha * sum(rank[u] for u in nodes if u not in out) / size
         new = dict.fromkeys(nodes, (1.0 - alpha) / size + dangling)
         for u, targets in out.items():
@@ -314,6 +324,7 @@ def _pairs(groups: dict[str, set[str]], min_weight: int) -> list[Pair]:
     """Pairs of members that share groups; the evidence is the shared group ids."""
     shared: dict[tuple[str, str], list[str]] = defaultdict(list)
     for group in sorted(groups):
+        check_deadline()
         for a, b in combinations(sorted(groups[group]), 2):
             shared[(a, b)].append(group)
     pairs = [Pair(a, b, len(ev), tuple(ev[:MAX_EVIDENCE]))
@@ -586,6 +597,7 @@ def influence_trace(graph: nx.MultiDiGraph, root: str, *, max_hops: int = 3,
     for hop in range(1, max(0, max_hops) + 1):
         nxt: list[str] = []
         for current in sorted(frontier):
+            check_deadline()
             for source, rel in sorted(_in(graph, current, rel_types),
                                       key=lambda pair: pair[1].identity):
                 if source == current:

@@ -54,9 +54,11 @@ def test_projection_matches_the_embedded_store(graph: nx.MultiDiGraph) -> None:
     assert sorted(own.edges(keys=True)) == sorted(graph.edges(keys=True))
 
 
-def test_projection_of_a_store_without_one_is_cached_until_counts_change() -> None:
+def test_projection_of_a_store_without_one_is_cached_until_the_version_changes() -> None:
+    from citegraph.stores.base import GraphStore
+
     class Plain(EmbeddedStore):
-        projection = None  # type: ignore[assignment]
+        projection = GraphStore.projection  # the built, cached projection
 
     store = Plain(None)
     store.write(fixture_batch())

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import socket
 import time
 from collections.abc import Collection, Iterator, Mapping
@@ -16,6 +17,7 @@ from test_api import error, make_settings
 
 from api import schemas
 from api.app import create_app
+from api.deps import StoreDep
 from citegraph.errors import StoreUnavailableError
 from citegraph.model import Node
 from citegraph.stores.base import GraphStore
@@ -106,6 +108,8 @@ def test_ingest_limits_and_bad_uploads(tmp_path: Path) -> None:
 # -- read-only Cypher ------------------------------------------------------------------------
 class CypherCapable(EmbeddedStore):
     """An embedded store pretending to run Cypher: records what reached it."""
+
+    capabilities = dataclasses.replace(EmbeddedStore.capabilities, read_cypher=True)
 
     def __init__(self) -> None:
         super().__init__(None)
@@ -301,11 +305,11 @@ def test_module_level_app_is_built_lazily(tmp_path: Path,
 def test_reads_wait_for_an_in_process_write(tmp_path: Path) -> None:
     import threading
 
-    from api.deps import ReadWriteLock, lock_for
+    from citegraph.stores.policy import ReadWriteLock
 
     lock = ReadWriteLock()
     lock.acquire_write()
-    assert not lock.try_read()
+    assert lock.try_read() is None
     got: list[str] = []
 
     def read() -> None:
@@ -318,17 +322,78 @@ def test_reads_wait_for_an_in_process_write(tmp_path: Path) -> None:
     assert got == []  # held back while the write runs
     lock.release_write()
     reader.join(5)
-    assert got == ["read"] and lock.try_read()  # readers share the lock
+    assert got == ["read"] and lock.try_read() is not None  # readers share the lock
     # Through the API: a read during a write is answered once the write is done.
     store = EmbeddedStore(None)
     store.write(fixture_batch())
     with TestClient(create_app(make_settings(tmp_path), store)) as client:
-        store_lock = lock_for(store)
-        store_lock.acquire_write()
-        timer = threading.Timer(0.3, store_lock.release_write)
+        store.rwlock.acquire_write()
+        timer = threading.Timer(0.3, store.rwlock.release_write)
         timer.start()
         assert client.get("/node", params={"id": CRC}).status_code == 200
         timer.join()
+
+
+def _slow_read(seconds: float, cooperative: bool) -> Any:
+    """A read that takes ``seconds``, checking its deadline between steps or not at all."""
+    import time
+
+    from citegraph.stores.policy import check_deadline
+
+    def read(store: Any) -> None:
+        ends = time.monotonic() + seconds
+        while time.monotonic() < ends:
+            if cooperative:
+                check_deadline()
+            time.sleep(0.01)
+
+    return read
+
+
+@pytest.mark.parametrize("cooperative", [True, False])
+def test_a_timed_out_read_releases_the_lock_and_says_so(cooperative: bool) -> None:
+    """After a 504 nothing holds the embedded store's read lock: a write goes ahead at
+    once, even when the stopped call never looks at its deadline."""
+    import asyncio
+    import time
+
+    from citegraph.errors import QueryTimeoutError
+    from citegraph.stores.gateway import AsyncStore
+
+    store = EmbeddedStore(None)
+    db = AsyncStore(store, timeout_s=0.2)
+
+    async def scenario() -> float:
+        with pytest.raises(QueryTimeoutError, match="stopped"):
+            await db.compute(_slow_read(3.0, cooperative))
+        assert store.rwlock.readers == 0
+        began = time.monotonic()
+        await db.write(lambda s: s.write(fixture_batch()))
+        return time.monotonic() - began
+
+    assert asyncio.run(scenario()) < 1.0
+    assert store.counts().total_nodes == len(fixture_batch().nodes)
+    store.close()
+
+
+def test_a_504_over_http_leaves_uploads_free(tmp_path: Path) -> None:
+    """A client-facing time-out (504) on a slow analysis, then an upload answers at once."""
+    import time
+
+    store = EmbeddedStore(None)
+    settings = make_settings(tmp_path, token=SecretStr(TOKEN), query_timeout_s=0.3)
+    app = create_app(settings, store)
+
+    @app.get("/slow-for-test")
+    async def slow(db: StoreDep) -> dict[str, str]:
+        await db.compute(_slow_read(5.0, cooperative=False))
+        return {}
+
+    with TestClient(app) as client:
+        error(client.get("/slow-for-test"), 504)
+        began = time.monotonic()
+        response = client.post("/ingest", headers=auth(), files={"file": ("refs.bib", BIB)})
+        assert response.status_code == 200 and time.monotonic() - began < 3.0
 
 
 def test_docs_pages_load_their_assets_from_the_app() -> None:

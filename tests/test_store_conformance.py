@@ -282,6 +282,43 @@ def test_clear_empties_the_store(loaded: GraphStore) -> None:
     assert list(loaded.iter_nodes()) == []
 
 
+def test_every_write_moves_the_version(store: GraphStore) -> None:
+    seen = [store.version()]
+    assert store.version() == seen[0]  # reading does not move it
+    for step in (lambda: store.write(sample_batch()),
+                 lambda: store.write(sample_batch()),  # a re-write that changes nothing
+                 lambda: store.write(sample_batch(), replace=True),
+                 lambda: store.delete_document("catalog"),
+                 lambda: store.write_many([GraphBatch.of("x", sample_nodes()[:2], [])]),
+                 store.clear):
+        step()
+        assert store.version() not in seen
+        seen.append(store.version())
+
+
+def test_a_failed_write_keeps_the_version(loaded: GraphStore) -> None:
+    before = loaded.version()
+    with pytest.raises(ModelError):
+        loaded.write(GraphBatch.of("bad", [], [rel(PAPER, RelType.CITES, "work:missing")]))
+    assert loaded.version() == before
+
+
+def test_projection_is_fresh_after_a_replace_that_keeps_the_counts(loaded: GraphStore) -> None:
+    """The analytics projection is cached on the version, not on the counts."""
+    from citegraph import analytics
+
+    for project in (analytics.projection_of, analytics.cached_projection):
+        loaded.write(sample_batch(), replace=True)
+        assert loaded.get_node(S1) and project(loaded).has_edge(S1, SMITH)
+        moved = [rel(S2, RelType.CITES, SMITH, locator="2", start=10)
+                 if (r.source, r.type) == (S1, RelType.CITES) else r for r in sample_rels()]
+        counts = loaded.counts()
+        loaded.write(GraphBatch.of(PAPER, sample_nodes(), moved), replace=True)
+        assert loaded.counts() == counts
+        graph = project(loaded)
+        assert graph.has_edge(S2, SMITH) and not graph.has_edge(S1, SMITH), project
+
+
 def test_write_many_sums_results(store: GraphStore) -> None:
     nodes = sample_nodes()
     result = store.write_many([GraphBatch.of("a", nodes[:4], []),

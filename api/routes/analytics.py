@@ -10,7 +10,7 @@ import orjson
 from fastapi import APIRouter, Query, Request
 from starlette.responses import Response
 
-from api.deps import SettingsDep, StoreDep, cached, call_with_timeout
+from api.deps import SettingsDep, StoreDep, cached
 from api.errors import error_responses
 from api.pagination import decode_offset_cursor, page, scope_of
 from api.routes.nodes import CursorParam, NodeTypes
@@ -19,6 +19,7 @@ from citegraph import analytics
 from citegraph.model import NodeType
 from citegraph.settings import Settings
 from citegraph.stores.base import MAX_RESULT_NODES, GraphStore
+from citegraph.stores.gateway import AsyncStore
 
 router = APIRouter(prefix="/analytics", tags=["analytics"])
 
@@ -66,10 +67,11 @@ async def ranking(
     scope = scope_of(request)
     offset = decode_offset_cursor(cursor, scope)
 
+    cap = min(limit, settings.max_results)
+
     async def compute() -> bytes:
-        return orjson.dumps(await call_with_timeout(
-            settings, _ranking, store, by, node_type, offset, min(limit, settings.max_results),
-            scope, unresolved))
+        return orjson.dumps(await store.compute(
+            lambda s: _ranking(s, by, node_type, offset, cap, scope, unresolved)))
 
     return await cached(request, store, compute)
 
@@ -123,17 +125,18 @@ async def co_mention(
                                        min_weight=min_weight))
 
 
-async def _pair_page(request: Request, store: GraphStore, settings: Settings, name: str,
+async def _pair_page(request: Request, store: AsyncStore, settings: Settings, name: str,
                      cursor: str | None, limit: int, unresolved: bool,
                      pairs_of: Callable[[nx.MultiDiGraph], list[analytics.Pair]]) -> Response:
     """One cached, time-limited page of a pair analysis (co-citation, coupling, co-mention)."""
     scope = scope_of(request)
     offset = decode_offset_cursor(cursor, scope)
 
+    cap = min(limit, settings.max_results)
+
     async def compute() -> bytes:
-        return orjson.dumps(await call_with_timeout(
-            settings, _pairs, store, name, pairs_of, offset,
-            min(limit, settings.max_results), scope, unresolved))
+        return orjson.dumps(await store.compute(
+            lambda s: _pairs(s, name, pairs_of, offset, cap, scope, unresolved)))
 
     return await cached(request, store, compute)
 
@@ -162,6 +165,6 @@ async def jurisdiction_concept(request: Request, store: StoreDep,
     """
 
     async def compute() -> bytes:
-        return orjson.dumps(await call_with_timeout(settings, _matrix, store))
+        return orjson.dumps(await store.compute(_matrix))
 
     return await cached(request, store, compute)

@@ -15,7 +15,6 @@ from typing import Any
 
 import orjson
 from fastapi import APIRouter, HTTPException, Request
-from fastapi.concurrency import run_in_threadpool
 from starlette.responses import Response
 
 from api.deps import SettingsDep, StoreDep, TokenDep
@@ -44,8 +43,7 @@ async def cypher(body: CypherRequest, request: Request, store: StoreDep,
     if not settings.enable_cypher:
         raise HTTPException(403, "read-only Cypher is disabled on this server "
                                  "(set CITEGRAPH_ENABLE_CYPHER=true with the Neo4j store)")
-    run = getattr(store, "run_read_cypher", None)
-    if run is None:
+    if not store.capabilities.read_cypher:
         raise HTTPException(403, f"read-only Cypher needs the Neo4j store, not {store.name}")
     check_query_text(body.query)
     slots = _slots(request)
@@ -53,9 +51,8 @@ async def cypher(body: CypherRequest, request: Request, store: StoreDep,
         raise HTTPException(429, "too many Cypher queries running", headers={"Retry-After": "1"})
     cap = settings.max_results
     async with slots:
-        rows: list[dict[str, Any]] = await run_in_threadpool(
-            run, body.query, dict(body.params), timeout_s=settings.query_timeout_s,
-            max_rows=cap + 1)
+        rows: list[dict[str, Any]] = await store.run_read_cypher(
+            body.query, dict(body.params), max_rows=cap + 1)
     columns = list(rows[0]) if rows else []
     content = {"columns": columns, "rows": rows[:cap], "truncated": len(rows) > cap}
     return Response(orjson.dumps(content, default=str, option=orjson.OPT_NON_STR_KEYS),

@@ -10,7 +10,7 @@ from fastapi import APIRouter, Query
 from fastapi.responses import StreamingResponse
 from pydantic import BaseModel
 
-from api.deps import SettingsDep, StoreDep, call_with_timeout
+from api.deps import SettingsDep, StoreDep
 from api.errors import error_responses
 from api.routes.nodes import RelTypes, invalid
 from citegraph import export
@@ -165,8 +165,9 @@ async def export_graph(
         raise invalid("ego", "give either ids or ego, not both")
     if depth > settings.max_depth:
         raise invalid("depth", f"depth is capped at {settings.max_depth}")
-    chunks, omitted = await call_with_timeout(settings, _prepare, store, format, ids, ego,
-                                              depth, direction, rel_type, settings.max_results)
+    cap = settings.max_results
+    chunks, omitted = await store.compute(
+        lambda s: _prepare(s, format, ids, ego, depth, direction, rel_type, cap))
     name = f"citegraph.{SUFFIXES[format]}"
     headers = {"Content-Disposition": f'attachment; filename="{name}"',
                TRUNCATED_HEADER: "true" if omitted else "false"}

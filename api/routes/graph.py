@@ -8,7 +8,7 @@ import orjson
 from fastapi import APIRouter, Query, Request
 from starlette.responses import Response
 
-from api.deps import SettingsDep, StoreDep, cached, call, call_with_timeout
+from api.deps import SettingsDep, StoreDep, cached
 from api.errors import error_responses
 from api.pagination import decode_offset_cursor, encode_offset_cursor, scope_of
 from api.routes.nodes import CursorParam, NodeId, NodeTypes, RelTypes, invalid
@@ -47,8 +47,9 @@ async def paths(
 ) -> Response:
     """All shortest paths (up to ``limit``) between two nodes, optionally along some types."""
     async def compute() -> bytes:
-        found = await call(store, store.shortest_paths, source, target, rel_types=rel_type,
-                           directed=directed, max_length=max_length, limit=limit)
+        found = await store.shortest_paths(source, target, rel_types=rel_type,
+                                           directed=directed, max_length=max_length,
+                                           limit=limit)
         return orjson.dumps({"source": source, "target": target,
                              "paths": [path_json(p) for p in found]})
 
@@ -76,10 +77,9 @@ async def search(
     limit = min(limit, settings.max_results)
 
     async def compute() -> bytes:
-        # Off the event loop and under the query timeout (a 200k-node search takes seconds).
-        hits = await call_with_timeout(settings, citation_search, store, q,
-                                       node_types=node_type,
-                                       limit=min(offset + limit + 1, MAX_RESULT_NODES))
+        # In a thread and under the query timeout (a 200k-node search takes seconds).
+        hits = await store.compute(lambda s: citation_search(
+            s, q, node_types=node_type, limit=min(offset + limit + 1, MAX_RESULT_NODES)))
         more = len(hits) > offset + limit
         return orjson.dumps({
             "query": q, "items": [hit_json(h) for h in hits[offset:offset + limit]],
@@ -107,11 +107,12 @@ async def provenance(
     key: Annotated[str | None, Query(max_length=4096, description="One edge of several")] = None,
 ) -> Response:
     """Where an edge comes from: its source document, locator, quoted sentence and span."""
-    rels = await call(store, store.find_relationship, source, type, target, key)
+    rels = await store.find_relationship(source, type, target, key)
     if not rels:
         raise NodeNotFoundError(f"no {type.value} relationship from {source!r} to {target!r}"
                                 + (f" with key {key!r}" if key is not None else ""))
-    docs = await call(store, _documents, store, {r.provenance.document for r in rels})
+    documents = {r.provenance.document for r in rels}
+    docs = await store.quick(lambda s: _documents(s, documents))
     return JSONBytes({"items": rels_json(rels), "documents": docs})
 
 
@@ -151,8 +152,8 @@ async def influence(
     instrument, via HAS_ARTICLE), the others are only counted in ``omitted_parts``.
     """
     async def compute() -> bytes:
-        data = await call_with_timeout(settings, _trace, store, id, max_hops,
-                                       min(limit, settings.max_results))
+        cap = min(limit, settings.max_results)
+        data = await store.compute(lambda s: _trace(s, id, max_hops, cap))
         return orjson.dumps(data)
 
     return await cached(request, store, compute)

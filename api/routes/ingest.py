@@ -11,12 +11,11 @@ import os
 from typing import Any
 
 from fastapi import APIRouter, HTTPException, Request
-from fastapi.concurrency import run_in_threadpool
 from fastapi.exceptions import RequestValidationError
 from starlette.datastructures import UploadFile
 from starlette.responses import Response
 
-from api.deps import SettingsDep, StoreDep, TokenDep, write_locked
+from api.deps import SettingsDep, StoreDep, TokenDep
 from api.errors import RETRY_AFTER_S, error_response, error_responses
 from api.schemas import IngestReportOut, JSONBytes
 from ingest.base import DocumentKind
@@ -112,8 +111,8 @@ async def ingest_upload(request: Request, store: StoreDep, settings: SettingsDep
         raise HTTPException(429, f"{settings.max_uploads} uploads are already being ingested",
                             headers={"Retry-After": str(RETRY_AFTER_S)})
     async with slots:
-        report = await run_in_threadpool(write_locked, store, ingest_bytes, store, name, data,
-                                         settings=settings, kind=kind, replace=replace)
+        report = await store.write(lambda s: ingest_bytes(s, name, data, settings=settings,
+                                                          kind=kind, replace=replace))
     body = report.to_dict()
     if report.failed:
         errors = [f.error for f in report.files if f.error]

@@ -6,9 +6,10 @@ from fastapi import APIRouter, Request
 from fastapi.concurrency import run_in_threadpool
 from starlette.responses import Response
 
-from api.deps import StoreDep, StoreHolder, call
+from api.deps import StoreDep, StoreHolder
 from api.errors import RETRY_AFTER_S, error_responses
 from api.schemas import HealthOut, JSONBytes, StatsOut
+from citegraph.stores.gateway import AsyncStore
 
 router = APIRouter(tags=["service"])
 
@@ -25,7 +26,7 @@ async def health(request: Request) -> Response:
         if store is None:
             store = await run_in_threadpool(holder.get)
         name = store.name
-        ok = await call(store, store.ping)
+        ok = await AsyncStore(store, timeout_s=holder.settings.query_timeout_s).ping()
     except Exception:  # any failure to reach the store means unhealthy
         ok = False
     if ok:
@@ -37,7 +38,7 @@ async def health(request: Request) -> Response:
 @router.get("/stats", response_model=StatsOut, responses=error_responses(503))
 async def stats(store: StoreDep) -> Response:
     """Node counts by type and relationship counts by type."""
-    counts = await call(store, store.counts)
+    counts = await store.counts()
     return JSONBytes({"store": store.name, "nodes": dict(counts.nodes),
                       "relationships": dict(counts.relationships),
                       "total_nodes": counts.total_nodes,

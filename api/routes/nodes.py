@@ -14,7 +14,7 @@ from fastapi.exceptions import RequestValidationError
 from pydantic import StringConstraints
 from starlette.responses import Response
 
-from api.deps import SettingsDep, StoreDep, cached, call, is_inline
+from api.deps import SettingsDep, StoreDep, cached
 from api.errors import error_responses
 from api.pagination import (
     decode_key_cursor,
@@ -36,7 +36,8 @@ from citegraph.analytics import own_year
 from citegraph.model import Node, NodeType, RelType
 from citegraph.queries import RelGroup, node_relationships
 from citegraph.settings import Settings
-from citegraph.stores.base import MAX_DEPTH, MAX_RESULT_NODES, Direction, GraphStore
+from citegraph.stores.base import MAX_DEPTH, MAX_RESULT_NODES, Direction
+from citegraph.stores.gateway import AsyncStore
 
 router = APIRouter(tags=["nodes"])
 
@@ -67,7 +68,7 @@ def group_json(group: RelGroup) -> dict[str, object]:
             "count": group.count, "capped": group.capped}
 
 
-async def _detail(request: Request, store: GraphStore, settings: Settings, node_id: str,
+async def _detail(request: Request, store: AsyncStore, settings: Settings, node_id: str,
                   direction: Direction, rel_types: list[RelType] | None, cursor: str | None,
                   limit: int) -> Response:
     scope = scope_of(request)
@@ -75,9 +76,9 @@ async def _detail(request: Request, store: GraphStore, settings: Settings, node_
     limit = min(limit, settings.max_results)
 
     async def compute() -> bytes:
-        node = await call(store, store.get_node, node_id)
-        found = await call(store, node_relationships, store, node_id, direction=direction,
-                           rel_types=rel_types)
+        node = await store.get_node(node_id)
+        found = await store.quick(lambda s: node_relationships(
+            s, node_id, direction=direction, rel_types=rel_types))
         shown = found.relationships[offset:offset + limit]
         more = len(found.relationships) > offset + limit
         return orjson.dumps({
@@ -166,8 +167,8 @@ async def list_nodes(
     limit = min(limit, settings.max_results)
     after = decode_key_cursor(cursor)
     if year_min is None and year_max is None:
-        nodes = await call(store, store.list_nodes, node_type=type, filters=filters or None,
-                           after=after, limit=limit + 1)
+        nodes = await store.list_nodes(node_type=type, filters=filters or None,
+                                       after=after, limit=limit + 1)
         resume = nodes[limit - 1].id if len(nodes) > limit else None
         nodes = nodes[:limit]
     else:
@@ -177,7 +178,7 @@ async def list_nodes(
     return JSONBytes({"items": [node_json(n) for n in nodes], "next_cursor": next_cursor})
 
 
-async def _scan_years(store: GraphStore, node_type: NodeType | None, filters: dict[str, str],
+async def _scan_years(store: AsyncStore, node_type: NodeType | None, filters: dict[str, str],
                       after: str | None, limit: int, year_min: int | None,
                       year_max: int | None) -> tuple[list[Node], str | None]:
     """Scan store pages keeping nodes in the year range; return them and where to resume.
@@ -187,8 +188,8 @@ async def _scan_years(store: GraphStore, node_type: NodeType | None, filters: di
     """
     found: list[Node] = []
     for _ in range(MAX_SCAN_PAGES):
-        batch = await call(store, store.list_nodes, node_type=node_type,
-                           filters=filters or None, after=after, limit=SCAN_PAGE)
+        batch = await store.list_nodes(node_type=node_type, filters=filters or None,
+                                       after=after, limit=SCAN_PAGE)
         for node in batch:
             if _year_ok(node, year_min, year_max):
                 if len(found) == limit:
@@ -215,9 +216,9 @@ async def neighbours(
         raise invalid("depth", f"depth is capped at {settings.max_depth}")
 
     async def compute() -> bytes:
-        sub = await call(store, store.neighbours, id, depth=depth, direction=direction,
-                         node_types=node_type, rel_types=rel_type,
-                         limit=min(limit, settings.max_results))
-        return subgraph_bytes(sub, cache=is_inline(store))
+        sub = await store.neighbours(id, depth=depth, direction=direction,
+                                     node_types=node_type, rel_types=rel_type,
+                                     limit=min(limit, settings.max_results))
+        return subgraph_bytes(sub, cache=store.capabilities.stable_values)
 
     return await cached(request, store, compute)

@@ -12,8 +12,9 @@ from collections.abc import Collection, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 from types import TracebackType
+from typing import TYPE_CHECKING, Any
 
-from citegraph.errors import NodeNotFoundError
+from citegraph.errors import NodeNotFoundError, QueryError
 from citegraph.model import (
     Counts,
     GraphBatch,
@@ -25,6 +26,10 @@ from citegraph.model import (
     RelType,
     Subgraph,
 )
+from citegraph.stores.policy import CallPolicy, Capabilities
+
+if TYPE_CHECKING:
+    import networkx as nx
 
 #: Hard caps that protect a store from a runaway query, whatever the caller asks.
 MAX_DEPTH = 3
@@ -59,6 +64,28 @@ class GraphStore(ABC):
     """Upsert, query and export a property graph of the citegraph model."""
 
     name: str = "store"
+    #: What the store can do; callers read this instead of probing for methods.
+    capabilities: Capabilities = Capabilities()
+
+    @property
+    def policy(self) -> CallPolicy:
+        """How this store's calls run (threads, locks, time limits); made on first use."""
+        policy: CallPolicy | None = self.__dict__.get("_policy")
+        if policy is None:
+            policy = self.__dict__.setdefault("_policy", self.make_policy())
+        return policy
+
+    def make_policy(self) -> CallPolicy:
+        """The policy of a store safe to read from many threads at once."""
+        return CallPolicy(self.capabilities)
+
+    @abstractmethod
+    def version(self) -> str:
+        """A token that changes with every write (by this process or another one).
+
+        Every cache of something computed from the store is keyed on it: an answer
+        computed at one version is never served at another. Read it *before* computing.
+        """
 
     # -- writing -------------------------------------------------------------------------
     @abstractmethod
@@ -192,13 +219,30 @@ class GraphStore(ABC):
     def iter_relationships(self) -> Iterator[Relationship]:
         """Every relationship (any order)."""
 
+    def projection(self) -> nx.MultiDiGraph:
+        """The graph as a networkx projection (see :mod:`citegraph.analytics`).
+
+        Stores without a graph of their own build one, cached on :meth:`version`.
+        """
+        from citegraph.analytics import cached_projection
+
+        return cached_projection(self)
+
+    def run_read_cypher(self, query: str, params: Mapping[str, Any] | None = None, *,
+                        timeout_s: float, max_rows: int) -> list[dict[str, Any]]:
+        """Run a user's read-only Cypher (when ``capabilities.read_cypher``)."""
+        raise QueryError(f"read-only Cypher needs the Neo4j store, not {self.name}")
+
     # -- lifecycle -----------------------------------------------------------------------
     def ping(self) -> bool:
         """True when the store can serve requests."""
         return True
 
-    def close(self) -> None:  # noqa: B027 - optional hook
-        """Release connections or locks."""
+    def close(self) -> None:
+        """Release connections, threads or locks."""
+        policy: CallPolicy | None = self.__dict__.pop("_policy", None)
+        if policy is not None:
+            policy.close()
 
     def __enter__(self) -> GraphStore:
         return self

@@ -42,6 +42,9 @@ FULLTEXT_ANALYZER = "english"
 SEARCH_TEXT_PROPERTY = "search_text"
 SEARCH_PROPERTIES = (SEARCH_TEXT_PROPERTY,)
 
+#: Label of the one bookkeeping node (not a NodeType: never listed, counted or exported).
+META_LABEL = "CitegraphMeta"
+
 NODE_LABELS: tuple[NodeType, ...] = tuple(NodeType)
 REL_TYPES: tuple[RelType, ...] = tuple(RelType)
 
@@ -121,8 +124,30 @@ def schema_statements() -> list[str]:
         name = rel_type(r)
         out.append(f"CREATE INDEX citegraph_rel_{name.lower()}_document IF NOT EXISTS "
                    f"FOR ()-[r:{name}]-() ON (r.document)")
+    out.append(f"CREATE CONSTRAINT citegraph_meta_id IF NOT EXISTS "
+               f"FOR (n:{META_LABEL}) REQUIRE n.id IS UNIQUE")
     out.append(fulltext_index_statement())
     return out
+
+
+def bump_version_query() -> Statement:
+    """Count one more write on the version node; run inside every write transaction.
+
+    The version is ``epoch:count``: the epoch is drawn when the node is created, so a
+    database emptied by other means never repeats a version a cache has seen.
+    """
+    query = (f"MERGE (v:{META_LABEL} {{id: 'version'}})\n"
+             "ON CREATE SET v.epoch = randomUUID(), v.count = 0\n"
+             "SET v.count = v.count + 1\n"
+             "RETURN v.epoch + ':' + toString(v.count) AS version")
+    return query, {}
+
+
+def version_query() -> Statement:
+    """The current version (``'none'`` before the first write)."""
+    query = (f"OPTIONAL MATCH (v:{META_LABEL} {{id: 'version'}})\n"
+             "RETURN coalesce(v.epoch + ':' + toString(v.count), 'none') AS version")
+    return query, {}
 
 
 def fulltext_index_statement() -> str:
@@ -253,7 +278,8 @@ def clear_queries(batch_size: int = 5_000) -> list[Statement]:
     (auto-commit queries; small transactions keep within the server's memory limit)."""
     size = int(batch_size)
     return [(f"MATCH ()-[r]->() CALL (r) {{ DELETE r }} IN TRANSACTIONS OF {size} ROWS", {}),
-            (f"MATCH (n) CALL (n) {{ DETACH DELETE n }} IN TRANSACTIONS OF {size} ROWS", {})]
+            (f"MATCH (n) WHERE NOT n:{META_LABEL} "
+             f"CALL (n) {{ DETACH DELETE n }} IN TRANSACTIONS OF {size} ROWS", {})]
 
 
 # -- reading ---------------------------------------------------------------------------------

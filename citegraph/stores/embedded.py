@@ -14,9 +14,11 @@ import fcntl
 import gc
 import itertools
 import os
+import uuid
 from collections import Counter
 from collections.abc import Collection, Iterable, Iterator, Mapping
 from pathlib import Path as FsPath
+from typing import TypeVar
 
 import networkx as nx
 import orjson
@@ -53,6 +55,7 @@ from citegraph.stores.base import (
     search_weight,
     searchable_text,
 )
+from citegraph.stores.policy import Capabilities, LockedPolicy, ReadWriteLock, check_deadline
 from citegraph.textindex import TextIndex
 
 FORMAT = "citegraph-store"
@@ -62,6 +65,7 @@ GRAPH_VERSION = "citegraph_version"
 VERSION = 1
 
 _Stamp = tuple[int, int, int]
+T = TypeVar("T")
 
 
 @contextlib.contextmanager
@@ -82,16 +86,22 @@ class EmbeddedStore(GraphStore):
     """In-memory graph, optionally backed by a file (``path``)."""
 
     name = "embedded"
+    capabilities = Capabilities(inline_reads=True, live_projection=True, stable_values=True)
 
     def __init__(self, path: str | os.PathLike[str] | None = None) -> None:
         self.path = FsPath(path) if path is not None else None
         self._graph: nx.MultiDiGraph = nx.MultiDiGraph()
         self._stamp: _Stamp | None = None
-        self._index: TextIndex | None = None
-        self._sorted_ids: list[str] | None = None
-        self._counts: Counts | None = None
+        # Derived data, each tagged with the version it was computed at (see _cached).
+        self._index: tuple[int, TextIndex] | None = None
+        self._sorted_ids: tuple[int, list[str]] | None = None
+        self._counts: tuple[int, Counts] | None = None
         self._lock_fd: int | None = None
         self._version = 0
+        self._epoch = uuid.uuid4().hex[:12]  # versions of two store objects never collide
+        #: Readers in this process share it; writes (which change the graph in place)
+        #: take it alone. The API's policy holds it around each read.
+        self.rwlock = ReadWriteLock()
         if self.path is not None and self.path.exists():
             self._load()
 
@@ -168,8 +178,21 @@ class EmbeddedStore(GraphStore):
         if self.path is not None and self._file_stamp() not in (None, self._stamp):
             self._load()
 
+    def make_policy(self) -> LockedPolicy:
+        return LockedPolicy(self.capabilities, self.rwlock)
+
     @contextlib.contextmanager
     def _writing(self) -> Iterator[None]:
+        """Hold this process's readers back, and other processes' writers (``flock``)."""
+        self.rwlock.acquire_write()
+        try:
+            with self._file_locked():
+                yield
+        finally:
+            self.rwlock.release_write()
+
+    @contextlib.contextmanager
+    def _file_locked(self) -> Iterator[None]:
         if self.path is None:
             yield
             return
@@ -192,11 +215,10 @@ class EmbeddedStore(GraphStore):
         self._version += 1
         self._graph.graph[GRAPH_VERSION] = self._version
 
-    @property
-    def version(self) -> int:
-        """A number that changes whenever the graph does (a key for response caches)."""
+    def version(self) -> str:
+        """Changes whenever the graph does, here or by a reload of another process's write."""
         self.refresh()
-        return self._version
+        return f"{self._epoch}:{self._version}"
 
     def write(self, batch: GraphBatch, *, replace: bool = False) -> WriteResult:
         with self._writing():
@@ -252,6 +274,8 @@ class EmbeddedStore(GraphStore):
 
     def _apply_unpaused(self, batch: GraphBatch) -> None:
         graph = self._graph
+        index = self._cached(self._index)
+        self._index = None  # until the batch is applied
         for node in batch.nodes:
             data = graph.nodes.get(node.id)
             if data is not None:
@@ -264,14 +288,16 @@ class EmbeddedStore(GraphStore):
                 data["n"] = node
             else:
                 graph.add_node(node.id, n=node)
-            if self._index is not None:
-                self._index.add(node.id, searchable_text(node), search_weight(node))
+            if index is not None:
+                index.add(node.id, searchable_text(node), search_weight(node))
         for rel in batch.relationships:
             graph.add_edge(rel.source, rel.target, key=rel.graph_key, r=rel)
         self._sorted_ids = None
         self._counts = None
         self._version += 1
         self._graph.graph[GRAPH_VERSION] = self._version
+        # The index was kept up to date: it belongs to the new version.
+        self._index = (self._version, index) if index is not None else None
 
     def _document_members(self, document: str) -> tuple[list[Relationship], list[str]]:
         rels = [r for r in self.iter_relationships() if r.provenance.document == document]
@@ -420,13 +446,28 @@ class EmbeddedStore(GraphStore):
                                        if rel_types is None or d["r"].type in rel_types]
         return min(options, key=lambda r: r.identity)
 
+    def _cached(self, entry: tuple[int, T] | None) -> T | None:
+        """A derived value if it was computed at the current version.
+
+        Values are tagged with the version read *before* computing them, so a reader
+        stopped mid-way (see :mod:`citegraph.stores.policy`) that stores a value after a
+        write changed the graph only leaves an entry that is never served.
+        """
+        if entry is None or entry[0] != self._version:
+            return None
+        return entry[1]
+
     def _text_index(self) -> TextIndex:
-        if self._index is None:
+        index = self._cached(self._index)
+        if index is None:
+            version = self._version
             index = TextIndex()
-            for node in self.iter_nodes():
+            for i, node in enumerate(self.iter_nodes()):
+                if not i % 4096:
+                    check_deadline()
                 index.add(node.id, searchable_text(node), search_weight(node))
-            self._index = index
-        return self._index
+            self._index = (version, index)
+        return index
 
     def search(self, text: str, *, node_types: Collection[NodeType] | None = None,
                limit: int = 20) -> list[SearchHit]:
@@ -453,9 +494,11 @@ class EmbeddedStore(GraphStore):
                    filters: Mapping[str, PropValue] | None = None, after: str | None = None,
                    limit: int = 100) -> list[Node]:
         self.refresh()
-        if self._sorted_ids is None:
-            self._sorted_ids = sorted(self._graph.nodes)
-        ids = self._sorted_ids
+        ids = self._cached(self._sorted_ids)
+        if ids is None:
+            version = self._version
+            ids = sorted(self._graph.nodes)
+            self._sorted_ids = (version, ids)
         start = bisect.bisect_right(ids, after) if after is not None else 0
         out: list[Node] = []
         for node_id in ids[start:]:
@@ -468,11 +511,14 @@ class EmbeddedStore(GraphStore):
 
     def counts(self) -> Counts:
         self.refresh()
-        if self._counts is None:
+        counts = self._cached(self._counts)
+        if counts is None:
+            version = self._version
             nodes = Counter(d.type.value for _, d in self._graph.nodes(data="n"))
             rels = Counter(d.type.value for _, _, d in self._graph.edges(data="r"))
-            self._counts = Counts(dict(sorted(nodes.items())), dict(sorted(rels.items())))
-        return self._counts
+            counts = Counts(dict(sorted(nodes.items())), dict(sorted(rels.items())))
+            self._counts = (version, counts)
+        return counts
 
     def iter_nodes(self) -> Iterator[Node]:
         for _, node in self._graph.nodes(data="n"):

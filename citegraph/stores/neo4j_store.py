@@ -66,6 +66,7 @@ from citegraph.stores.base import (
     search_weight,
     searchable_text,
 )
+from citegraph.stores.policy import Capabilities, check_deadline, remaining_time
 from citegraph.textindex import fold, score_texts, tokens
 
 T = TypeVar("T")
@@ -151,6 +152,7 @@ class Neo4jStore(GraphStore):
     """
 
     name = "neo4j"
+    capabilities = Capabilities(read_cypher=True, server_timeouts=True)
 
     def __init__(self, driver: neo4j.Driver, database: str | None = None, *,
                  timeout_s: float = 5.0) -> None:
@@ -225,15 +227,31 @@ class Neo4jStore(GraphStore):
 
     def _read(self, work: Callable[[neo4j.ManagedTransaction], T],
               timeout_s: float | None = None) -> T:
+        """Run ``work`` in a READ transaction, stopped by the server at the time limit
+        (the store's, or what is left of the running call's, whichever comes first)."""
+        check_deadline()
         self._ensure_schema()
-        timed = neo4j.unit_of_work(timeout=timeout_s or self.timeout_s)(work)
+        timed = neo4j.unit_of_work(timeout=remaining_time(timeout_s or self.timeout_s))(work)
         with self._errors(), self._session(neo4j.READ_ACCESS) as session:
             return session.execute_read(timed)
 
     def _write(self, work: Callable[[neo4j.ManagedTransaction], T]) -> T:
+        """Run ``work`` in a WRITE transaction that also bumps the version (same commit)."""
         self._ensure_schema()
+
+        def versioned(tx: neo4j.ManagedTransaction) -> T:
+            result = work(tx)
+            query, params = cypher.bump_version_query()
+            tx.run(query, params).consume()
+            return result
+
         with self._errors(), self._session(neo4j.WRITE_ACCESS) as session:
-            return session.execute_write(work)
+            return session.execute_write(versioned)
+
+    def version(self) -> str:
+        """``epoch:count`` from the version node every write transaction bumps."""
+        records = self._run_read(cypher.version_query())
+        return str(records[0]["version"])
 
     def _run_read(self, statement: cypher.Statement) -> list[neo4j.Record]:
         query, params = statement
@@ -365,10 +383,13 @@ class Neo4jStore(GraphStore):
         return self._write(lambda tx: self._delete_document(tx, document))
 
     def clear(self) -> None:
-        self._ensure_schema()
+        # Deleting takes many transactions: the version moves before (answers cached from
+        # now on are from during the clear) and after (none of those is served again).
+        self._write(lambda tx: None)
         with self._errors(), self._session(neo4j.WRITE_ACCESS) as session:
             for query, params in cypher.clear_queries():
                 session.run(query, params).consume()
+        self._write(lambda tx: None)
 
     # -- reading -------------------------------------------------------------------------
     def find_node(self, node_id: str) -> Node | None:
@@ -641,6 +662,7 @@ class Neo4jStore(GraphStore):
         return True
 
     def close(self) -> None:
+        super().close()
         if self._owns_driver:
             self.driver.close()
 
