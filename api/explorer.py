@@ -192,7 +192,8 @@ async def suggest_data(store: StoreDep,
     words = q.strip()
     if not any(ch.isalnum() for ch in words):
         return Response(b"[]", media_type="application/json")
-    hits = await store.quick(lambda s: citation_search(s, words, node_types=types, limit=limit))
+    hits = await store.compute(lambda s: citation_search(s, words, node_types=types,
+                                                         limit=limit))
     return Response(orjson.dumps([viz.list_entry(h.node) for h in hits]),
                     media_type="application/json")
 
