@@ -132,7 +132,7 @@ CN_SHORT_NAMES = (
 _MAX_RANGE = 50
 #: Words a law's short name ends with, when it is cited without 《》 (婚姻法第三条).
 _CN_LAW_END = re.compile(r"(?:法|法典|条例|规定|办法|细则|规则|解释|决定|公约|修正案|章程|"
-                         r"通知|意见|批复|安排|纲要|规范)(?:（[^（）]{1,8}）)?$")
+                         r"通知|意见|批复|安排|纲要|规范|税则|指示|决议)(?:（[^（）]{1,8}）)?$")
 #: A law cited as a whole without 《》 (依照刑法有关规定): the name, then 有关规定 / 的规定.
 _CN_WHOLE = re.compile(rf"(?P<run>[{HAN_CHARS}]{{2,24}}?)(?:的)?(?:有关|相关)规定")
 _CN_VAGUE = ("有关", "相关", "其他", "国家", "上述", "该", "各", "同级", "地方")
@@ -262,6 +262,35 @@ def _chinese_instrument_before(text: str, pos: int, known: Callable[[str], bool]
         if chars.endswith(short) and (len(chars) == len(short) or name.endswith(short)):
             return short, None
     return (name, None) if _CN_LAW_END.search(name) and len(name) >= 3 else (None, None)
+
+
+def amended_references(refs: list[CrossRef], text: str = "", offset: int = 0
+                       ) -> list[CrossRef]:
+    """In an amending text (修正案, 关于修改…的决定), an article number with no instrument of
+    its own (删除第一条, 将第四条修改为, 本法 in the quoted new wording) is an article of the
+    instrument being amended: the one named last before it outside the quoted wording
+    (``text``/``offset`` locate the quotes “…”).
+
+    >>> t = "修改《某某条例》：引言改为“根据《民法典》制定”。删除第一条、第二条。"
+    >>> [(r.instrument, r.article) for r in amended_references(find_chinese_references(t), t)]
+    [('某某条例', None), ('民法典', None), ('某某条例', '1'), ('某某条例', '2')]
+    """
+    out: list[CrossRef] = []
+    named: str | None = None
+    for ref in refs:
+        if not ref.same:
+            if not _quoted(text, ref.start - offset):
+                named = ref.instrument
+        elif named is not None and ref.article is not None:
+            ref = CrossRef(ref.start, ref.end, ref.raw, ref.article, ref.para, ref.item,
+                           instrument=named, same=False)
+        out.append(ref)
+    return out
+
+
+def _quoted(text: str, pos: int) -> bool:
+    before = text[:max(pos, 0)]
+    return before.count("“") > before.count("”")
 
 
 def _whole_laws(text: str, offset: int, taken: set[int]) -> list[CrossRef]:

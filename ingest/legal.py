@@ -52,6 +52,7 @@ from ingest.crossrefs import (
     GENERIC_NAME,
     CrossRef,
     MarkdownLink,
+    amended_references,
     find_chinese_references,
     find_english_references,
     find_link_instruments,
@@ -96,6 +97,8 @@ _EN_ARTICLE = re.compile(
     r"|[A-Z](?![A-Za-z]))?)(?![A-Za-z0-9])(?P<rest>[^\n]*)$")
 _STARRED = re.compile(r"^[ \t]*#{1,6}[ \t]*(?:Article|ARTICLE|Art\.)[ \t]+\d+[ \t]*\*[ \t]*$")
 _REVISED = re.compile(r"修订|修正|修改")
+#: The title of a text that amends another (its article numbers are the other's).
+_AMENDING = re.compile(r"修正案|关于修改")
 #: The title line of an ILO instrument, first after the conference heading.
 _ILO_TITLE = re.compile(
     r"^(?:Convention|Protocol|Recommendation)\s+\(No\.\s*\d{1,3}\)[^\n]{0,200}$")
@@ -814,6 +817,8 @@ def _add_references(b: _Builder, masked: str, links: list[MarkdownLink],
             chunk, offset=start, known=lambda name: b.resolve_name(name) is not None,
             numbers=b.numbers, current=locator.removeprefix("art_") if locator != "preamble"
             else None)
+        if _AMENDING.search(b.title):
+            refs = amended_references(refs, chunk, start)
     else:
         first = bisect.bisect_left(link_starts, start)
         last = bisect.bisect_left(link_starts, end)
