@@ -124,20 +124,40 @@ def _work_iri(root: ET.Element, file: str) -> tuple[str, dict[str, str]]:
     return iri, facts
 
 
-def _provisions(root: ET.Element) -> list[_Provision]:
-    """Provisions with an eId, in document order, each with its nearest provision parent."""
-    found: list[_Provision] = []
-    stack: list[tuple[ET.Element, str | None]] = [(root, None)]
+#: Subtrees that are not the act's own provisions: annexed documents and quoted text
+#: (an amending act quotes the provisions it inserts elsewhere).
+OUTSIDE = frozenset({"attachment", "attachments", "components", "component",
+                     "quotedStructure", "embeddedStructure", "interstitial"})
+
+
+@dataclass(frozen=True, slots=True)
+class _Walk:
+    provisions: list[_Provision]
+    without_eid: list[str]  # tags of provisions that carry no eId
+    outside: int  # provisions inside attachments or quoted structures
+
+
+def _provisions(root: ET.Element) -> _Walk:
+    """Provisions with an eId, in document order, each with its nearest provision parent;
+    provisions without an eId and those of attachments / quoted structures are counted."""
+    walk = _Walk([], [], 0)
+    stack: list[tuple[ET.Element, str | None, bool]] = [(root, None, False)]
+    outside = 0
     while stack:
-        element, parent = stack.pop()
+        element, parent, inside = stack.pop()
         tag = _local(element.tag)
         current = parent
+        inside = inside or tag in OUTSIDE
         eid = element.get("eId") or element.get("id")
-        if tag in PROVISIONS and eid:
-            found.append(_Provision(element, tag, eid, parent))
+        if tag in PROVISIONS and inside:
+            outside += 1
+        elif tag in PROVISIONS and eid:
+            walk.provisions.append(_Provision(element, tag, eid, parent))
             current = eid
-        stack.extend((child, current) for child in reversed(list(element)))
-    return found
+        elif tag in PROVISIONS and tag != "hcontainer":
+            walk.without_eid.append(tag)
+        stack.extend((child, current, inside) for child in reversed(list(element)))
+    return _Walk(walk.provisions, walk.without_eid, outside)
 
 
 def _child_text(element: ET.Element, name: str) -> str | None:
@@ -186,7 +206,15 @@ def parse_akoma_ntoso(data: bytes, *, file: str,
     nodes[instrument] = Node(instrument, NodeType.INSTRUMENT, title, {
         "stub": True, "title": title, "work_iri": iri, "source_file": file,
         **{k: v for k, v in facts.items() if k != "title"}})
-    for order, prov in enumerate(_provisions(root), start=1):
+    walk = _provisions(root)
+    if walk.without_eid:
+        problems.append(Problem(file, f"{len(walk.without_eid)} provision(s) without an eId "
+                                f"({', '.join(sorted(set(walk.without_eid)))}) not read: "
+                                "they cannot be addressed", skipped=True))
+    if walk.outside:
+        problems.append(Problem(file, f"{walk.outside} provision(s) of attachments or quoted "
+                                "structures are not read as the act's own", skipped=False))
+    for order, prov in enumerate(walk.provisions, start=1):
         if not _EID.match(prov.eid):
             problems.append(Problem(file, f"eId {prov.eid[:60]!r} is not a valid eId",
                                     place=prov.tag))

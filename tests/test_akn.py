@@ -122,3 +122,22 @@ def test_duplicate_eids_are_problems_not_nodes() -> None:
     doc = parse_akoma_ntoso(xml, file="d.xml")
     assert sum(1 for n in doc.batch.nodes if n.type == NodeType.ARTICLE) == 1
     assert any("duplicate" in p.reason for p in doc.problems)
+
+
+def test_utf8_spelling_no_eid_attachments_and_quoted_structures() -> None:
+    xml = (b'<?xml version="1.0" encoding="utf8"?><akomaNtoso><act><meta><identification>'
+           b'<FRBRWork><FRBRthis value="/akn/za/act/2009/10/!main"/></FRBRWork>'
+           b'</identification></meta><body>'
+           b'<section eId="sec_1"><num>1.</num><content><p>Own</p></content>'
+           b'<mod><quotedStructure><section eId="sec_9"><num>9.</num></section>'
+           b'</quotedStructure></mod></section>'
+           b'<section><num>2.</num><content><p>No eId</p></content></section>'
+           b'</body><attachments><attachment><doc><mainBody>'
+           b'<article eId="att_1__art_1"><num>1</num></article></mainBody></doc></attachment>'
+           b'</attachments></act></akomaNtoso>')
+    doc = parse_akoma_ntoso(xml, file="a.xml")
+    eids = [n.id.split("#")[1] for n in doc.batch.nodes if n.type == "Article"]
+    assert eids == ["sec_1"]
+    reasons = " | ".join(p.reason for p in doc.problems)
+    assert "1 provision(s) without an eId (section)" in reasons
+    assert "2 provision(s) of attachments or quoted structures" in reasons

@@ -305,3 +305,11 @@ def test_two_different_texts_under_one_id_are_refused_naming_both(tmp_path: Path
     node = store.find_node("instrument:/akn/cn/act/title/示例法")
     assert node is not None and node.props["file"] == "law.md"
     assert len(str(node.props["sha256"])) == 64
+
+
+def test_a_folder_walk_keeps_readme_md(tmp_path: Path) -> None:
+    from ingest.pipeline import expand_paths
+
+    (tmp_path / "BWBV0001").mkdir()
+    (tmp_path / "BWBV0001" / "README.md").write_text("### Article 1\n\nText.\n", "utf-8")
+    assert [p.name for p in expand_paths([tmp_path])] == ["README.md"]
