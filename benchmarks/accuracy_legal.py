@@ -209,6 +209,7 @@ class Outcome:
     numbers: tuple[str, ...] | None  # None: refused with a typed error
     titles: tuple[str | None, ...]
     error: str = ""
+    document: str = ""  # the instrument id the text was given
 
     @property
     def exact(self) -> bool:
@@ -240,7 +241,8 @@ def run_reader(path: Path, expected: Expected) -> Outcome:
     arts = sorted((n for n in doc.batch.nodes if n.type == NodeType.ARTICLE and not n.is_stub),
                   key=lambda n: int(str(n.props["order"])))
     return Outcome(path.name, expected, tuple(str(a.props["number"]) for a in arts),
-                   tuple(_opt(a.props.get("heading")) for a in arts))
+                   tuple(_opt(a.props.get("heading")) for a in arts),
+                   document=doc.batch.document)
 
 
 def _opt(value: object) -> str | None:
@@ -259,11 +261,13 @@ def report(corpus: str, outcomes: list[Outcome], details: bool) -> None:
     got = sum(len(o.numbers or ()) for o in outcomes)
     right = [o.titles_right() for o in outcomes]
     titled = sum(r for r, _ in right)
+    ids = {o.document for o in outcomes if o.document}
     print(f"## {CORPORA[corpus]} ({corpus}): {len(outcomes)} texts, exact article counts "
           f"{exact}/{len(outcomes)} ({exact / len(outcomes):.1%}); refused {refused} "
           f"(expected {sum(not o.expected.numbers for o in outcomes)}); articles expected "
           f"{articles}, read {got}; titles right {titled}/{articles} "
-          f"({titled / max(articles, 1):.1%})")
+          f"({titled / max(articles, 1):.1%}); ids {len(ids)} for {len(outcomes) - refused} "
+          "texts read")
     if details:
         for o in outcomes:
             if not o.exact:
