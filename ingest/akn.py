@@ -26,13 +26,11 @@ import xml.etree.ElementTree as ET
 from dataclasses import dataclass
 from pathlib import Path
 
-import defusedxml
-import defusedxml.ElementTree as SafeET
-
 from citegraph import ids
 from citegraph.errors import InputTooLargeError, LegalTextError, UnsafeXmlError
 from citegraph.model import GraphBatch, Node, NodeType, Provenance, Relationship, RelType
 from ingest.base import DocumentKind, ParsedDocument, Problem
+from ingest.xmlsafe import parse_xml
 
 DEFAULT_MAX_BYTES = 20_000_000
 MAX_TEXT = 20_000
@@ -86,19 +84,7 @@ def refuse_declarations(data: bytes, file: str) -> None:
 
 
 def _parse_xml(data: bytes, file: str) -> ET.Element:
-    try:
-        root: ET.Element = SafeET.fromstring(data, forbid_dtd=True, forbid_entities=True,
-                                             forbid_external=True)
-        return root
-    except (defusedxml.DTDForbidden, defusedxml.EntitiesForbidden,
-            defusedxml.ExternalReferenceForbidden, defusedxml.NotSupportedError) as exc:
-        raise UnsafeXmlError(f"unsafe XML refused: {exc}", file=file) from exc
-    except ET.ParseError as exc:
-        line, column = exc.position
-        raise LegalTextError(f"not well-formed XML: {exc}", file=file, line=line,
-                             column=column) from exc
-    except (ValueError, RecursionError) as exc:
-        raise LegalTextError(f"cannot parse XML: {exc}", file=file) from exc
+    return parse_xml(data, file, LegalTextError)
 
 
 def _work_iri(root: ET.Element, file: str) -> tuple[str, dict[str, str]]:

@@ -30,7 +30,6 @@ from collections.abc import Collection, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import lru_cache
-from pathlib import Path
 from typing import Any
 
 from bibtexparser.entrypoint import parse_string
@@ -57,6 +56,7 @@ from citegraph.errors import BibtexError, InputTooLargeError, LatexDecodeError, 
 from citegraph.model import GraphBatch, Node, NodeType, PropValue
 from ingest.base import DocumentKind, ParsedDocument, Problem
 from ingest.latextext import decode_latex, decode_or_raw
+from ingest.refmgr import bib_document_id, doi_of, work_identity
 from ingest.textio import decode_detected, read_bytes
 
 #: Largest BibTeX text parsed (characters); larger inputs raise InputTooLargeError.
@@ -181,15 +181,6 @@ class _Raw:
     entry_type: str
     line: int
     fields: Mapping[str, Any]
-
-
-def bib_document_id(file: str) -> str:
-    """``bib:{slug of the file stem}``.
-
-    >>> bib_document_id("/data/My Refs.bib")
-    'bib:my-refs'
-    """
-    return f"bib:{ids.slugify(Path(file).stem)}"
 
 
 @contextmanager
@@ -345,10 +336,11 @@ def _identified(raw: _Raw, file: str, problems: list[Problem]) -> bool:
     """Keep an entry that has a key, or failing that a DOI or a title to be known by."""
     if raw.key.strip():
         return True
-    known = _doi(raw) is not None or bool(_title(raw))
+    work = _work_id(raw)
+    known = work is not None
     problems.append(Problem(
-        file, "entry has no key; " + (f"loaded as {_work_id(raw)}" if known
-                                      else "not loaded (no DOI or title either)"),
+        file, "entry has no key; " + (f"loaded as {work}" if known
+                                      else "not loaded (no DOI, title or author either)"),
         raw.line, None, skipped=not known))
     return known
 
@@ -455,7 +447,7 @@ def _year(value: Any) -> int | None:
 
 def _doi(raw: _Raw) -> str | None:
     doi = raw.fields.get("doi")
-    return ids.normalise_doi(doi) if isinstance(doi, str) else None
+    return doi_of(doi) if isinstance(doi, str) else None
 
 
 def _title(raw: _Raw) -> str:
@@ -463,15 +455,17 @@ def _title(raw: _Raw) -> str:
     return title if isinstance(title, str) else ""
 
 
-def _work_id(raw: _Raw) -> str:
-    """DOI first, then the key, then (keyless entries) title and year."""
-    doi = _doi(raw)
-    if doi is not None:
-        return ids.work_id_from_doi(doi)
-    if raw.key.strip():
-        return ids.work_id_from_bibkey(raw.key)
-    return ids.work_id_from_title_year(_title(raw), _year(raw.fields.get("year"))
-                                       or _year(raw.fields.get("date")))
+def _work_id(raw: _Raw) -> str | None:
+    """DOI first, then the key, then (keyless entries) title and year: the rules of every
+    bibliography format (:func:`ingest.refmgr.work_identity`)."""
+    year = _year(raw.fields.get("year")) or _year(raw.fields.get("date"))
+    return work_identity(doi=_doi(raw), key=raw.key, title=_title(raw), year=year,
+                         authors=_names(raw.fields.get("author")))
+
+
+def _known_id(raw: _Raw) -> str:
+    """The id of an entry :func:`_identified` kept (a key, at least, for a crossref)."""
+    return _work_id(raw) or ids.work_id_from_bibkey(raw.key)
 
 
 def _work_node(raw: _Raw, document: str) -> Node:
@@ -507,17 +501,17 @@ def _work_node(raw: _Raw, document: str) -> Node:
     if isinstance(f.get("type"), str) and f["type"]:
         props["bib_type"] = f["type"]  # "type" names the node's label in the model
     doi = f.get("doi")
-    if isinstance(doi, str) and ids.normalise_doi(doi):
-        props["doi"] = ids.normalise_doi(doi) or doi
+    if isinstance(doi, str) and doi_of(doi):
+        props["doi"] = doi_of(doi) or doi
     url = f.get("url")
     if isinstance(url, str) and url:
         props["url"] = url
     parent = f.get("_crossref_entry")
     if isinstance(parent, _Raw):
         props["crossref"] = parent.key
-        props["crossref_id"] = _work_id(parent)
+        props["crossref_id"] = _known_id(parent)
     label = str(props.get("title") or raw.key)
-    return Node(_work_id(raw), NodeType.WORK, label, props)
+    return Node(_known_id(raw), NodeType.WORK, label, props)
 
 
 def _with_alias(node: Node, key: str) -> Node:
