@@ -146,6 +146,8 @@ class ViewOptions:
     large_fact_chars: int = 160
     large_max_facts: int = 10
     quotes_per_edge: int = 3
+    #: above ``physics_max_nodes``: one quote per edge (a 5,000-node view stays ~2 MB)
+    large_quotes_per_edge: int = 1
     spacing: float = 60.0
 
 
@@ -234,12 +236,14 @@ def edge_facts(group: EdgeGroup, options: ViewOptions) -> dict[str, Any]:
     for rel in group.relationships[: options.quotes_per_edge]:
         p = rel.provenance
         quotes.append({"document": p.document, "locator": p.locator,
-                       "quote": _clip(plain_quote(p.quote), options.fact_chars),
+                       "quote": _clip(plain_quote(p.quote[: 2 * options.fact_chars]),
+                                      options.fact_chars),
                        "method": p.method,
                        "confidence": f"{p.confidence:g}"})
     return {"count": len(group.relationships), "quotes": quotes}
 
 
+_MARKUP = re.compile(r"[\[*`\\]")
 _MD_LINK = re.compile(r"!?\[([^\]]*)\]\([^)\s]*\)?")
 _MD_MARK = re.compile(r"(\*\*|(?<![\w*])\*(?=\S)|(?<=\S)\*(?![\w*])|`|\\(?=[\[\]()*_`#\\]))")
 
@@ -251,6 +255,8 @@ def plain_quote(text: str) -> str:
     >>> plain_quote("See **[Article 3](https://example.org/a3)** and \\[1\\].")
     'See Article 3 and [1].'
     """
+    if not _MARKUP.search(text):  # most sentences: nothing to take out
+        return text
     return _MD_MARK.sub("", _MD_LINK.sub(r"\1", text))
 
 
@@ -300,7 +306,8 @@ def to_vis_data(subgraph: Subgraph, *, title: str = "", highlight: str | None = 
                                    g.id))
         groups = sorted(groups[: opts.max_edges], key=lambda g: g.id)
     if len(drawn) > opts.physics_max_nodes:
-        opts = replace(opts, fact_chars=opts.large_fact_chars, max_facts=opts.large_max_facts)
+        opts = replace(opts, fact_chars=opts.large_fact_chars, max_facts=opts.large_max_facts,
+                       quotes_per_edge=opts.large_quotes_per_edge)
     root = highlight if highlight in drawn_ids else None
     parents = parent_map(drawn, groups)
     if layout == "outline" and root is not None:

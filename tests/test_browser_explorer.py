@@ -367,9 +367,9 @@ def test_timeline_matrix_and_rankings(page: tuple[Any, Watch], server: str) -> N
     tab.click(".cg-tab[data-view=timeline]")
     wait_title(tab, "Timeline")
     wait_stable(tab)
-    xs = tab.evaluate("ids => ids.map(i => window.cgView.network.getPositions([i])[i].x)",
+    ys = tab.evaluate("ids => ids.map(i => window.cgView.network.getPositions([i])[i].y)",
                       [CRC, CRIM, SPC])
-    assert xs[0] < xs[1] < xs[2]  # 1989, 1997, 2010 from left to right
+    assert ys[0] < ys[1] < ys[2]  # 1989, 1997, 2010 down the page
     assert any(i.startswith("event:") for i in drawn_ids(tab))  # the ratification
     screenshot(tab, "explorer-timeline.png")
     tab.click(".cg-tab[data-view=matrix]")
@@ -381,6 +381,20 @@ def test_timeline_matrix_and_rankings(page: tuple[Any, Watch], server: str) -> N
     screenshot(tab, "explorer-rankings.png")
     tab.go_back()
     wait_title(tab, "Jurisdictions")
+    assert_nothing_ran_or_left(tab, watch, origin=server)
+
+
+def test_saved_views_reopen_their_address(page: tuple[Any, Watch], server: str) -> None:
+    tab, watch = page
+    goto(tab, f"{server}/?view=ego&id={CRC}&depth=2&colour=jurisdiction")
+    tab.fill("#cg-save-name", "CRC, two hops")
+    tab.click("#cg-save button[type=submit]")
+    assert tab.locator("#cg-saved option", has_text="CRC, two hops").count() == 1
+    goto(tab, server + "/")
+    wait_title(tab, "Overview")
+    tab.select_option("#cg-saved", "CRC, two hops")
+    wait_title(tab, "Neighbourhood of Convention")
+    assert "depth=2" in tab.url and tab.input_value("#cg-colour") == "jurisdiction"
     assert_nothing_ran_or_left(tab, watch, origin=server)
 
 

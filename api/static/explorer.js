@@ -173,9 +173,12 @@
   function loadGraph(st) {
     var token = ++state.loading;
     setStatus('Loading\u2026');
+    /* the old drawing stops moving at once: its physics must not hold up the new answer */
+    if (state.graph && state.graph.network) { state.graph.network.stopSimulation(); }
     showPane('graph');
     var params = Object.assign({}, st.params);
     return fetchJson('/viz/data/' + st.view + '?' + query(params)).then(function (data) {
+      window.__cgFetched = performance.now();  /* read by benchmarks/bench_explorer.py */
       if (token !== state.loading) { return; }
       draw(data, st);
       setStatus(data.nodes.length ? '' : 'Nothing found.');
@@ -199,9 +202,10 @@
 
   function draw(data, st, opts) {
     if (state.graph) { state.graph.destroy(); }
+    listAll = false;
     state.data = data;
-    state.graph = CV.mount($('cg-graph'), data, Object.assign({
-      colour: st.colour,
+    var graph = state.graph = CV.mount($('cg-graph'), data, Object.assign({
+      colour: st.colour, defer: true,
       onSelectNode: function (id) { navigateSelect(id); },
       onToggle: function () { renderList(); }
     }, opts || {}));
@@ -209,6 +213,8 @@
     document.title = data.title + ' \u2014 citegraph';
     setJurOptions(data, st.jur);
     refilter();
+    /* the list is on screen first; the canvas follows in the next task */
+    setTimeout(function () { graph.start(); }, 0);
   }
 
   function setJurOptions(data, wanted) {
@@ -287,7 +293,8 @@
   }
 
   // -- the result list -------------------------------------------------------------------
-  var LIST_MAX = 500;
+  var LIST_MAX = 200;
+  var listAll = false;
 
   function renderList() {
     var list = $('cg-list');
@@ -309,15 +316,23 @@
       return (order[na.type] - order[nb.type]) || (nb.size - na.size) ||
         (na.label < nb.label ? -1 : na.label > nb.label ? 1 : 0);
     });
+    var max = listAll ? rows.length : LIST_MAX;
     var head = el('p', 'cg-list-head', rows.length + ' of ' + Object.keys(g.nodeData).length +
-      ' nodes pass the filters' + (rows.length > LIST_MAX ? ' (first ' + LIST_MAX + ' listed)' : ''));
+      ' nodes pass the filters' + (rows.length > max ? ' (first ' + max + ' listed) ' : ''));
+    if (rows.length > max) {
+      var more = el('button', null, 'list all');
+      more.type = 'button';
+      more.addEventListener('click', function () { listAll = true; renderList(); });
+      head.appendChild(more);
+    }
     list.appendChild(head);
     var table = el('table', 'cg-rows');
     var thead = el('tr');
     ['', 'Name', 'Type', 'Year', 'Juris.'].forEach(function (h) { thead.appendChild(el('th', null, h)); });
     table.appendChild(thead);
-    rows.slice(0, LIST_MAX).forEach(function (id) { table.appendChild(listRow(g, id, hits[id])); });
+    rows.slice(0, max).forEach(function (id) { table.appendChild(listRow(g, id, hits[id])); });
     list.appendChild(table);
+    window.__cgListed = { at: performance.now(), rows: rows.length, key: state.key };
   }
 
   function listRow(g, id, hit) {
@@ -358,7 +373,9 @@
         g.toggle(g.nodeData[id].parent);
         renderList();
       }
-      if (id && g.nodes.get(id)) { g.network.selectNodes([id]); } else { g.network.unselectAll(); }
+      if (g.network) {
+        if (id && g.nodes.get(id)) { g.network.selectNodes([id]); } else { g.network.unselectAll(); }
+      }
       document.querySelectorAll('.cg-row-selected').forEach(function (r) { r.classList.remove('cg-row-selected'); });
       var row = id && document.querySelector('#cg-list tr[data-id="' + CSS.escape(id) + '"]');
       if (row) { row.classList.add('cg-row-selected'); }
@@ -405,7 +422,56 @@
   // -- tables: matrix, rankings; the timeline -------------------------------------------
   function showPane(which) {
     $('cg-graph').hidden = which !== 'graph';
+    $('cg-list').hidden = which !== 'graph';
     $('cg-table').hidden = which !== 'table';
+    if (which === 'table') {
+      if (state.graph) { state.graph.destroy(); state.graph = null; window.cgView = null; }
+      state.data = null;
+      $('cg-meta').textContent = '';
+      clear($('cg-legend'));
+      clear($('cg-colour-key'));
+    }
+  }
+
+  // -- saved views (kept in this browser; the address itself is the shareable form) -------
+  var SAVED = 'citegraph.savedViews';
+
+  function savedViews() {
+    try { return JSON.parse(localStorage.getItem(SAVED) || '{}') || {}; } catch (e) { return {}; }
+  }
+
+  function renderSaved() {
+    var select = $('cg-saved');
+    var views = savedViews();
+    clear(select);
+    var head = el('option', null, Object.keys(views).length ? 'Saved views\u2026' : 'No saved views');
+    head.value = '';
+    select.appendChild(head);
+    Object.keys(views).sort().forEach(function (name) {
+      var o = el('option', null, name);
+      o.value = name;
+      select.appendChild(o);
+    });
+  }
+
+  function saveView(ev) {
+    ev.preventDefault();
+    var name = $('cg-save-name').value.trim();
+    if (!name) { setStatus('Name the view to save it.', true); return; }
+    var views = savedViews();
+    views[name] = location.pathname + location.search;
+    localStorage.setItem(SAVED, JSON.stringify(views));
+    $('cg-save-name').value = '';
+    renderSaved();
+    setStatus('Saved \u201c' + name + '\u201d.');
+  }
+
+  function openSaved() {
+    var name = $('cg-saved').value;
+    var url = savedViews()[name];
+    if (!url) { return; }
+    history.pushState(null, '', url);
+    start();
   }
 
   function showTimeline(st) {
@@ -415,7 +481,8 @@
     return fetchJson('/viz/data/' + base.view + '?' + query(base.params)).then(function (data) {
       CGTables.timeline(data);
       draw(data, st, { fixed: true });
-      $('cg-title').textContent = 'Timeline: ' + data.title;
+      $('cg-title').textContent = 'Timeline: ' + data.title +
+        (data.meta.undated ? ' (' + data.meta.undated + ' undated not placed)' : '');
       setStatus('');
       return select(st.sel, true);
     }).catch(function (err) { fail(err.message); });
@@ -462,22 +529,32 @@
 
   function submitPath(ev) {
     ev.preventDefault();
-    var source = idOf($('cg-path-source'));
-    var target = idOf($('cg-path-target'));
-    if (!source || !target) { setStatus('Choose both ends of the path (type a name and pick it).', true); return; }
-    var st = current();
-    st.view = 'path';
-    st.params = { source: source, target: target };
-    st.sel = null;
-    go(st, false);
+    Promise.all([resolveField($('cg-path-source')), resolveField($('cg-path-target'))])
+      .then(function (ends) {
+        if (!ends[0] || !ends[1]) {
+          setStatus('Choose both ends of the path: type a name and pick it from the list.', true);
+          return;
+        }
+        var st = current();
+        st.view = 'path';
+        st.params = { source: ends[0], target: ends[1] };
+        st.sel = null;
+        go(st, false);
+      }).catch(function (err) { setStatus(err.message, true); });
   }
 
-  /* A field's node id: the suggestion picked, else what was typed (an id or a name). */
-  function idOf(input) {
+  /* A field's node id: the suggestion picked; else an id typed as such; else the best
+   * match for the name typed (so "China" works without picking it). */
+  function resolveField(input) {
     var picked = input.getAttribute('data-id');
     var text = input.value.trim();
-    if (picked && input.getAttribute('data-label') === text) { return picked; }
-    return text;
+    if (picked && input.getAttribute('data-label') === text) { return Promise.resolve(picked); }
+    if (!text) { return Promise.resolve(null); }
+    if (/^[a-z]+:\S+$/.test(text)) { return Promise.resolve(text); }
+    return fetchJson('/viz/data/suggest?' + query({ q: text, limit: 1 })).then(function (found) {
+      if (!found.length) { throw new Error('Nothing is called \u201c' + text + '\u201d.'); }
+      return found[0].id;
+    });
   }
 
   function onFilterChange() {
@@ -518,6 +595,9 @@
     CGSuggest.attach($('cg-path-source'));
     CGSuggest.attach($('cg-path-target'));
     CGExport.bind(function () { return state.graph; });
+    $('cg-save').addEventListener('submit', saveView);
+    $('cg-saved').addEventListener('change', openSaved);
+    renderSaved();
     window.addEventListener('popstate', function () { start(true); });
   }
 

@@ -27,12 +27,22 @@
     return direction === 'out' ? pair[0] : pair[1];
   }
 
+  /* "art_3__para_1__item_c" -> "art. 3(1)(c)"; other locators (section numbers) as they are */
+  function locator(text) {
+    var m = /^art_([\w-]+?)(?:__para_(\w+))?(?:__item_(\w+))?$/.exec(text || '');
+    if (!m) { return text; }
+    return 'art. ' + m[1] + (m[2] ? '(' + m[2] + ')' : '') + (m[3] ? '(' + m[3] + ')' : '');
+  }
+
   function source(r) {
     if (r.method === 'catalog' && (r.document === 'catalog' || !r.document_label)) {
       return 'The curated catalog' + (r.locator ? ' (entry ' + r.locator + ')' : '');
     }
     var text = r.document_label || r.document;
-    if (r.locator) { text += ' \u00a7 ' + r.locator; }
+    if (r.locator) {
+      var loc = locator(r.locator);
+      text += loc === r.locator ? ' \u00a7 ' + loc : ', ' + loc;
+    }
     if (r.confidence < 1) { text += ' (found by ' + r.method + ', confidence ' + r.confidence + ')'; }
     return text;
   }

@@ -1,8 +1,8 @@
 /* citegraph explorer: the timeline layout and the matrix and ranking tables.
  *
- * timeline(data) re-lays a view's data on a time axis: x by year, one lane per kind
- * (international instruments, national instruments, papers, ratifications and signatures
- * as dated events, undated things at the left). matrix() and rankings() build tables with
+ * timeline(data) re-lays a view's data on a time axis: years down the page, one column
+ * per kind (international instruments, national instruments, ratifications, signatures
+ * and enactments as dated events, papers); undated things are left out and counted. matrix() and rankings() build tables with
  * textContent only; a click on a name selects it.
  */
 (function () {
@@ -11,16 +11,15 @@
   var CV = window.CitegraphView;
   var el = CV.el;
   var clear = CV.clear;
-  var PER_YEAR = 60;
-  var LANE = 140;
-  var LANES = ['International instruments', 'National instruments', 'Ratifications, signatures',
-    'Papers and works', 'Articles and sections', 'Undated'];
+  /* years run down the page, one column per kind, labels to the right of each node */
+  var PER_YEAR = 16;
+  var LANE_WIDTH = 420;
+  var LANES = ['International', 'National', 'Ratified, signed, enacted', 'Papers'];
 
-  function lane(n) {
+  function laneOf(n) {
     if (n.type === 'Instrument') { return n.jurisdiction && n.jurisdiction.indexOf('org/') === 0 ? 0 : 1; }
     if (n.type === 'Work') { return 3; }
-    if (n.type === 'Article' || n.type === 'Section') { return 4; }
-    return 5;
+    return 3;
   }
 
   function yearOf(date) {
@@ -48,25 +47,42 @@
     return out;
   }
 
+  /* Lay the view out on a time axis. Undated things are left out (the title says how
+   * many); an instrument's articles stay folded into it and, unfolded, sit below it. */
   function timeline(data) {
     var evs = events(data);
     evs.forEach(function (ev) { data.nodes.push(ev.node); data.edges.push(ev.edge); });
-    var years = data.nodes.map(function (n) { return n.year; }).filter(function (y) { return y; });
+    var byId = {};
+    data.nodes.forEach(function (n) { byId[n.id] = n; });
+    var dated = data.nodes.filter(function (n) { return n.year || (n.parent && byId[n.parent] && byId[n.parent].year); });
+    var undated = data.nodes.length - dated.length;
+    var years = dated.map(function (n) { return n.year; }).filter(function (y) { return y; });
     var lo = years.length ? Math.min.apply(null, years) : 2000;
     var hi = years.length ? Math.max.apply(null, years) : 2000;
     var slots = {};
-    data.nodes.forEach(function (n) {
-      var l = n.event ? 2 : (n.year ? lane(n) : 5);
-      var x = n.year ? (n.year - lo) * PER_YEAR : -3 * PER_YEAR;
-      var key = l + ':' + x;
+    var kids = {};
+    dated.forEach(function (n) {
+      if (n.parent && byId[n.parent]) { return; }
+      var l = n.event ? 2 : laneOf(n);
+      var key = l + ':' + n.year;
       var k = slots[key] = (slots[key] || 0) + 1;
-      n.x = x + ((k - 1) % 3) * 14;
-      n.y = l * LANE + Math.floor((k - 1) / 3) * 18 - LANE / 3;
-      if (l === 4 || l === 5) { n.y = l * LANE + ((k - 1) % 6) * 18 - LANE / 3; n.x = x + Math.floor((k - 1) / 6) * 16; }
-      delete n.parent;
+      n.x = l * LANE_WIDTH;
+      n.y = (n.year - lo) * PER_YEAR + (k - 1) * 13;
     });
+    dated.forEach(function (n) {
+      if (!n.parent || !byId[n.parent]) { return; }
+      var p = byId[n.parent];
+      var k = kids[p.id] = (kids[p.id] || 0) + 1;
+      n.x = p.x + 30 + ((k - 1) % 10) * 14;
+      n.y = p.y + 14 + Math.floor((k - 1) / 10) * 14;
+    });
+    var keep = {};
+    dated.forEach(function (n) { keep[n.id] = true; });
+    data.nodes = dated;
+    data.edges = data.edges.filter(function (e) { return keep[e.from] && keep[e.to]; });
     data.meta.layout = 'timeline';
-    data.meta.axis = { lo: lo, hi: hi, perYear: PER_YEAR, lane: LANE, lanes: LANES };
+    data.meta.undated = undated;
+    data.meta.axis = { lo: lo, hi: hi, perYear: PER_YEAR, laneWidth: LANE_WIDTH, lanes: LANES };
     return data;
   }
 

@@ -242,7 +242,7 @@
   /* Font stack for labels drawn on the canvas: Latin first, then CJK fonts by name. */
   var FONT = 'system-ui, "Noto Sans", "DejaVu Sans", "Noto Sans CJK SC", "WenQuanYi Zen Hei", ' +
     '"Source Han Sans SC", "Microsoft YaHei", "PingFang SC", sans-serif';
-  var PHYSICS_MAX = 300;
+  var PHYSICS_MAX = 200;
 
   /* A mounted view: the network, its data, collapsed parents, filters, labels, tooltip. */
   function View(container, data, opts) {
@@ -269,13 +269,22 @@
     this.index(data);
     this.collapseAll(data);
     this.rebuild();
+    this.timings = { data: performance.now() - t0 };
+    if (!this.opts.defer) { this.start(); }
+  }
+
+  /* Create the drawing. With `defer`, the caller fills the page (the result list) first
+   * and starts the drawing afterwards, so the list is not kept waiting by the canvas. */
+  View.prototype.start = function () {
+    if (this.network || this.destroyed) { return; }
     var t1 = performance.now();
     this.network = new vis.Network(this.canvasHolder,
-      { nodes: this.nodes, edges: this.edges }, networkOptions(data));
-    this.timings = { data: t1 - t0, network: performance.now() - t1 };
+      { nodes: this.nodes, edges: this.edges }, networkOptions(this.data));
+    this.timings.network = performance.now() - t1;
     this.bind();
     this.settle();
-  }
+    if (this.selected && this.nodes.get(this.selected)) { this.network.selectNodes([this.selected]); }
+  };
 
   View.prototype.index = function (data) {
     var self = this;
@@ -326,8 +335,11 @@
   View.prototype.visibleEdges = function (shown) {
     var self = this;
     var merged = {};
+    /* an outline shows a paper's structure by its layout: no lines needed for it */
+    var outline = this.data.meta.layout === 'outline';
     Object.keys(this.edgeData).forEach(function (id) {
       var e = self.edgeData[id];
+      if (outline && (e.type === 'HAS_SECTION' || e.type === 'PART_OF')) { return; }
       var a = self.rep(e.from);
       var b = self.rep(e.to);
       if (a === b || !shown[a] || !shown[b]) { return; }
@@ -385,6 +397,8 @@
   /* Label order: the highlighted node, hits, then the biggest (most connected) first. */
   View.prototype.prioritise = function () {
     var self = this;
+    var size = {};
+    this.nodes.forEach(function (v) { size[v.id] = v.size; });
     var hits = {};
     (this.data.hits || []).forEach(function (id, i) { hits[id] = i + 1; });
     this.labelOrder = this.nodes.getIds().sort(function (a, b) {
@@ -394,7 +408,7 @@
       var kb = nb.highlight ? 0 : (hits[b] ? 1 : 2);
       if (ka !== kb) { return ka - kb; }
       if (ka === 1) { return hits[a] - hits[b]; }
-      return (self.sizeOf(b) - self.sizeOf(a)) || (a < b ? -1 : 1);
+      return (size[b] - size[a]) || (a < b ? -1 : 1);
     });
   };
 
@@ -417,13 +431,14 @@
 
   /* Run physics for a small drawing (from the server's positions), then freeze it. */
   View.prototype.settle = function () {
+    if (!this.network) { return; }
     var small = this.nodes.length <= PHYSICS_MAX && this.data.meta.layout !== 'outline' &&
       !this.opts.fixed;
     this.physics = small;
     if (!small) { this.stable = true; return; }
     this.stable = false;
     this.network.setOptions({ physics: { enabled: true } });
-    this.network.stabilize(this.nodes.length > 100 ? 100 : 200);
+    this.network.stabilize(this.nodes.length > 80 ? 80 : 150);
   };
 
   View.prototype.toggle = function (id) {
@@ -485,6 +500,7 @@
     ctx.strokeStyle = 'rgba(255,255,255,0.9)';
     ctx.fillStyle = '#222';
     var budget = 600;
+    var beside = this.data.meta.layout === 'timeline';
     var forced = {};
     if (this.lit) { forced[this.lit] = true; }
     if (this.selected) { forced[this.selected] = true; }
@@ -498,16 +514,18 @@
       var dom = net.canvasToDOM(pos);
       var r = (this.sizeOf(id) || 10) * scale;
       var y = dom.y + r + 2;
+      var x = dom.x;
       if (dom.x < -100 || dom.x > w + 100 || y < -20 || y > h + 20) { continue; }
       var text = this.labelText(id);
       if (text.length > 40) { text = text.slice(0, 39) + '\u2026'; }
       var tw = ctx.measureText(text).width + 4;
-      var box = [dom.x - tw / 2, y, dom.x + tw / 2, y + 15];
+      if (beside) { x = dom.x + r + 3 + tw / 2; y = dom.y - 7; }
+      var box = [x - tw / 2, y, x + tw / 2, y + 15];
       if (!forced[id] && collides(grid, box, cell)) { continue; }
       mark(grid, box, cell, placed.length);
-      placed.push({ id: id, text: text, x: dom.x, y: y, box: box });
-      ctx.strokeText(text, dom.x, y);
-      ctx.fillText(text, dom.x, y);
+      placed.push({ id: id, text: text, x: x, y: y, box: box });
+      ctx.strokeText(text, x, y);
+      ctx.fillText(text, x, y);
     }
     ctx.restore();
     this.placedLabels = placed;
@@ -548,36 +566,38 @@
     ctx.restore();
   };
 
-  /* The timeline's year ticks and lane names (in graph coordinates). */
+  /* The timeline's year lines and column names (in graph coordinates). */
   View.prototype.drawAxis = function (ctx) {
     var axis = this.data.meta.axis;
     if (!axis) { return; }
     var scale = this.network.getScale();
-    var top = -axis.lane * 0.6;
-    var bottom = axis.lane * (axis.lanes.length - 0.3);
-    var step = Math.max(1, Math.ceil(50 / (axis.perYear * scale)));
+    var left = -axis.laneWidth * 0.25;
+    var right = axis.laneWidth * (axis.lanes.length - 0.1);
+    var step = Math.max(1, Math.ceil(18 / (axis.perYear * scale)));
     ctx.save();
-    ctx.font = (12 / scale) + 'px ' + FONT;
-    ctx.fillStyle = '#666';
-    ctx.strokeStyle = '#e4e4e4';
+    ctx.font = (11 / scale) + 'px ' + FONT;
+    ctx.fillStyle = '#777';
+    ctx.strokeStyle = '#ececec';
     ctx.lineWidth = 1 / scale;
     for (var y = axis.lo - (axis.lo % step); y <= axis.hi; y += step) {
-      var x = (y - axis.lo) * axis.perYear;
+      var py = (y - axis.lo) * axis.perYear;
       ctx.beginPath();
-      ctx.moveTo(x, top);
-      ctx.lineTo(x, bottom);
+      ctx.moveTo(left + 40 / scale, py);
+      ctx.lineTo(right, py);
       ctx.stroke();
-      ctx.fillText(String(y), x + 2 / scale, top);
+      ctx.fillText(String(y), left, py + 4 / scale);
     }
+    ctx.font = 'bold ' + (13 / scale) + 'px ' + FONT;
+    ctx.fillStyle = '#444';
     axis.lanes.forEach(function (name, i) {
-      ctx.fillText(name, -3 * axis.perYear - 20, i * axis.lane - axis.lane * 0.45);
+      ctx.fillText(name, i * axis.laneWidth - 10 / scale, -24 / scale);
     });
     ctx.restore();
   };
 
   View.prototype.light = function (id) {
     this.lit = id;
-    this.network.redraw();
+    if (this.network) { this.network.redraw(); }
   };
   /* After a merge: legend and counts describe what is drawn now. */
   View.prototype.refreshLegend = function () {
@@ -740,7 +760,8 @@
   };
 
   View.prototype.destroy = function () {
-    this.network.destroy();
+    this.destroyed = true;
+    if (this.network) { this.network.destroy(); }
     clear(this.container);
   };
 
