@@ -33,7 +33,7 @@ from ingest.footcites import FootnoteCitation, parse_footnote, resolve_footnotes
 
 _DEFINITION = re.compile(r"^[ ]{0,3}\[\^(?P<label>[^\]\s]{1,20})\]:[ \t]*(?P<text>.*)$",
                          re.MULTILINE)
-_CALL = re.compile(r"\[\^(?P<label>[^\]\s]{1,20})\](?!:)")
+_CALL = re.compile(r"\[\^(?P<label>[^\]\s]{1,20})\]")
 _CONTINUATION = re.compile(r"\n(?:[ ]{2,}|\t)(?=\S)")
 
 

@@ -192,16 +192,21 @@ def _render_line(line: PdfLine, numbers: set[int]) -> str:
 
 def _breaks(previous: PdfLine, line: PdfLine, lefts: Sequence[float], right: float) -> bool:
     """Whether a paragraph break falls between two body lines."""
-    if previous.page != line.page:
-        return False
     size = max(line.size, previous.size, 1.0)
+    left = max((x for x in lefts if x <= line.x0 + 1), default=lefts[0])
+    indented = line.x0 - left > 0.8 * size
+    ends = bool(_SENTENCE_END.search(previous.text))
+    short = previous.x1 < right - 4 * size
+    if previous.page != line.page:
+        # No gap to measure across a page: a finished sentence then an indent or a short
+        # line (a heading) starts a paragraph.
+        return ends and (indented or line.x1 < right - 4 * size)
+    if short and not ends and indented:
+        return True  # a heading, then its first paragraph
     gap = previous.bottom - line.bottom
     if gap > 1.6 * size or gap < -size:
         return True
-    left = max((x for x in lefts if x <= line.x0 + 1), default=lefts[0])
-    indented = line.x0 - left > 0.8 * size
     centred = indented and line.x1 < right - 2 * size
-    ends = bool(_SENTENCE_END.search(previous.text))
     return (indented and ends) or centred or (ends and _is_centred(previous, lefts, right))
 
 

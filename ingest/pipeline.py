@@ -27,7 +27,9 @@ from ingest.base import DocumentKind, ParsedDocument, Problem
 from ingest.textio import decode_text, read_bytes
 
 TEXT_SUFFIXES = {".txt", ".md", ".markdown", ".text"}
-SUPPORTED_SUFFIXES = TEXT_SUFFIXES | {".bib", ".bibtex", ".xml", ".akn", ".pdf", ".tex"}
+HTML_SUFFIXES = {".html", ".htm", ".xhtml"}
+SUPPORTED_SUFFIXES = TEXT_SUFFIXES | HTML_SUFFIXES | {".bib", ".bibtex", ".xml", ".akn", ".pdf",
+                                                      ".tex"}
 CATALOG_DOCUMENT = "catalog"
 
 
@@ -158,13 +160,19 @@ def parse_document(name: str, data: bytes, *, settings: Settings, kind: Document
         from ingest.pdf import extract_pdf_text
 
         text = extract_pdf_text(data, file=name)
+    elif suffix in HTML_SUFFIXES:
+        from ingest.html import html_paper_text
+
+        text = html_paper_text(data, file=name)
+        if kind is None:
+            kind, reason = DocumentKind.PAPER, "HTML page read as a paper"
     else:
         text = decode_text(data, name)
     if not text.strip():
         raise InputError("file is empty", file=name)
     if kind is None:
         kind, reason = detect(text, name)
-    else:
+    elif suffix not in HTML_SUFFIXES or "reason" not in locals():
         reason = f"--as {kind.value}"
     if kind is DocumentKind.BIBTEX:
         from ingest.bibtex import parse_bibtex
