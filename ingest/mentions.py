@@ -58,6 +58,7 @@ from ingest.crossrefs import (
     find_chinese_references,
     find_english_references,
 )
+from ingest.identifiers import find_identifiers
 
 GAZETTEER = "gazetteer"
 PATTERN = "pattern"
@@ -300,10 +301,27 @@ _AGE_HINT = re.compile(r"year|周岁|\b(?:under|below|over|aged?|ages)\s+(?:the\
 _ARTICLE_HINT = re.compile(r"[Aa]rt(?:icles?\b|s?\.)|ARTICLE")
 
 
+def _identified_mentions(text: str, catalog: Catalog) -> list[Mention]:
+    """Instruments named by an official identifier (``Regulation (EU) 2016/679``,
+    ``18 U.S.C. § 2252``, ``ETS No. 185``): the catalog's entry when it knows the name, else
+    the identifier's deterministic work (:mod:`ingest.identifiers`)."""
+    mentions = []
+    for ident in find_identifiers(text):
+        iri = catalog.resolve_name(ident.raw) or catalog.resolve_name(ident.label)
+        if iri is not None and catalog.has_instrument(iri):
+            entry = catalog.instrument(iri)
+            mentions.append(Mention(ident.start, ident.end, (entry.node_id,), "instrument",
+                                    PATTERN, 1.0, ident.raw, (iri,)))
+            continue
+        mentions.append(Mention(ident.start, ident.end, (ids.instrument_id(ident.work_iri),),
+                                "identified", PATTERN, 1.0, ident.label, (ident.work_iri,)))
+    return mentions
+
+
 def _unresolved_mentions(text: str, catalog: Catalog) -> list[Mention]:
     """Names that look like instruments; those the catalog knows under a looser reading
     (:meth:`~citegraph.catalog.Catalog.match_name`) point at it, with its confidence."""
-    mentions: list[Mention] = []
+    mentions: list[Mention] = _identified_mentions(text, catalog)
     if not _UNRESOLVED_HINT.search(text):
         return mentions
     for match in _CN_LEGAL_TITLE.finditer(text):
@@ -557,5 +575,9 @@ def _node_for(node_id: str, m: Mention, gaz: Gazetteer, catalog: Catalog) -> Nod
         return gaz.stubs[node_id]
     if m.kind == "article":
         return _article_stub(node_id, m.iris[0], catalog)
+    if m.kind == "identified":
+        return Node(node_id, NodeType.INSTRUMENT, m.surface,
+                    {"stub": True, "status": "identified", "name": m.surface,
+                     "work_iri": m.iris[0]})
     return Node(node_id, NodeType.INSTRUMENT, m.surface,
                 {"status": "unresolved", "needs_review": True, "name": m.surface})

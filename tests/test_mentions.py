@@ -286,7 +286,6 @@ def test_unresolved_names_are_kept(catalog: Catalog) -> None:
 @pytest.mark.parametrize(("text", "name"), [
     ("The Cybersecurity Law of the People's Republic of China applies.",
      "Cybersecurity Law of the People's Republic of China"),
-    ("根据《中华人民共和国网络安全法》的规定", "中华人民共和国网络安全法"),
     ("The Child Pornography Prevention Act of 1996 (CPPA) was struck down.",
      "Child Pornography Prevention Act of 1996 (CPPA)"),
 ])
@@ -294,6 +293,17 @@ def test_unresolved_titles_swallow_the_names_inside_them(catalog: Catalog, text:
                                                          name: str) -> None:
     found = {t for t, _, _ in _targets(text, catalog)}
     assert found == {ids.unresolved_instrument_id(name)}
+
+
+def test_identifiers_name_instruments_the_catalog_lacks(catalog: Catalog) -> None:
+    # a Chinese title in 《》 and EU / US citations are identified, never left unresolved
+    found = {t for t, _, _ in _targets("根据《中华人民共和国网络安全法》的规定", catalog)}
+    assert found == {"instrument:/akn/cn/act/title/网络安全法"}
+    found = {t for t, _, _ in _targets(
+        "Directive 95/46/EC was repealed; see also 18 U.S.C. § 2252 and CETS No. 108.",
+        catalog)}
+    assert {"instrument:/akn/eu/act/directive/1995/46", "instrument:/akn/us/act/usc/18",
+            "instrument:/akn/coe/treaty/ets/108"} <= found
 
 
 def test_known_titles_are_never_unresolved(catalog: Catalog) -> None:
