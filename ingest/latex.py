@@ -13,17 +13,20 @@ Examples
 
 from __future__ import annotations
 
+import os
 import re
-from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
 
 from citegraph import ids
-from citegraph.errors import InputTooLargeError, ParseError
+from citegraph.errors import CitegraphError, InputError, InputTooLargeError, ParseError
 from citegraph.model import GraphBatch, Node, NodeType, PropValue, Provenance, Relationship, RelType
 from ingest.base import DocumentKind, ParsedDocument, Problem, Sentence
-from ingest.bibtex import works_by_bibkey
-from ingest.latextext import decode_latex
-from ingest.paper import Heading, _add_sections, _innermost, _sentences, quote_of
+from ingest.bibtex import parse_bibtex_bytes, works_by_bibkey
+from ingest.latexproject import blank, find_main_files, load_project
+from ingest.latextext import decode_or_raw, plain_mask, plain_quote
+from ingest.paper import Heading, _add_sections, _innermost, _sentences
 from ingest.references import parse_reference, reference_node
 
 #: Largest LaTeX source parsed (characters).
@@ -31,24 +34,34 @@ DEFAULT_MAX_CHARS = 5_000_000
 
 _LEVELS = {"section": 1, "subsection": 2, "subsubsection": 3}
 _SECTION = re.compile(r"\\(section|subsection|subsubsection)(\*?)\s*(?:\[[^\]]*\])?\s*\{")
-_CITE = re.compile(
-    r"\\(?:cite|citep|citet|citealp|citealt|citeauthor|citeyear|citeyearpar|parencite|"
-    r"textcite|autocite|footcite|supercite|Cite|Citep|Citet|Textcite|Parencite)\*?"
-    r"\s*(?:\[[^\]]*\]\s*){0,2}\{([^{}]*)\}")
+#: A citation command of natbib, biblatex, apacite, harvard, ACL (``\newcite``) and the like:
+#: any macro whose name has ``cite`` in it, but for those that set styles or take no key.
+_CITE = re.compile(r"\\(?P<cmd>[A-Za-z]*[cC]ite[A-Za-z]*)(?P<star>\*?)")
+_NOT_CITATIONS = frozenset({"setcitestyle", "citestyle", "citetext", "citeindextrue",
+                            "citeindexfalse", "defcitealias", "citepunct", "citeleft",
+                            "citeright", "citesetup", "citeauthorstyle", "bibliographystyle",
+                            "DeclareCiteCommand", "citename", "citelist", "citefield"})
+_DEFINING = re.compile(r"\\(?:newcommand|renewcommand|providecommand|def|let|"
+                       r"DeclareCiteCommand|DeclareRobustCommand)\*?\s*\{?\s*$")
+_OPTIONAL = re.compile(r"\s*(?:\[[^\[\]]*\]|\([^()]*\))")
+_GROUP = re.compile(r"\s*\{([^{}]*)\}")
 _ABSTRACT = re.compile(r"\\begin\{abstract\}")
 _REFERENCES = re.compile(r"\\(?:bibliography\{[^}]*\}|printbibliography\b[^\n]*|"
                          r"begin\{thebibliography\}(?:\{[^}]*\})?)")
 _BIBITEM = re.compile(r"\\bibitem\s*(?:\[[^\]]*\])?\s*\{([^}]+)\}")
 _TITLE = re.compile(r"\\title\s*(?:\[[^\]]*\])?\s*\{")
+_THEBIBLIOGRAPHY = re.compile(r"\\begin\{thebibliography\}.*?(?:\\end\{thebibliography\}|\Z)",
+                              re.DOTALL)
 
 
 @dataclass(frozen=True, slots=True)
 class Citation:
-    r"""One ``\cite``-family command: its keys and its span in the source."""
+    r"""One ``\cite``-family command: its keys, its span in the source and its name."""
 
     keys: tuple[str, ...]
     start: int
     end: int
+    command: str = "cite"
 
 
 def _braced(text: str, open_brace: int) -> tuple[str, int]:
@@ -74,19 +87,51 @@ def _in_comment(text: str, pos: int) -> bool:
     return re.search(r"(?<!\\)%", text[line_start:pos]) is not None
 
 
-def find_citations(text: str) -> list[Citation]:
-    r"""``\cite``, ``\citep``, ``\citet`` (and biblatex forms) with their keys, comments skipped.
+def _key_groups(text: str, pos: int, multi: bool) -> tuple[list[str], int]:
+    r"""Keys of the mandatory groups after a command (one, or each of a ``\cites``), the
+    optional ``[...]``/``(...)`` arguments skipped; and where the command ends."""
+    groups: list[str] = []
+    while True:
+        while (opt := _OPTIONAL.match(text, pos)) is not None:
+            pos = opt.end()
+        group = _GROUP.match(text, pos)
+        if group is None:
+            return groups, pos
+        groups.append(group.group(1))
+        pos = group.end()
+        if not multi:
+            return groups, pos
+
+
+def _citation_at(text: str, match: re.Match[str]) -> Citation | None:
+    cmd = match.group("cmd")
+    if cmd in _NOT_CITATIONS or _DEFINING.search(text, max(0, match.start() - 40),
+                                                 match.start()):
+        return None
+    multi = cmd.lower().endswith("cites") and cmd != "nocites"
+    groups, end = _key_groups(text, match.end(), multi)
+    keys = tuple(k.strip() for g in groups for k in g.split(",") if k.strip())
+    if not keys or not all(re.fullmatch(r"[^\s{}\\%]+", k) for k in keys):
+        return None
+    return Citation(keys, match.start(), end, cmd)
+
+
+def find_citations(text: str, *, nocite: bool = False) -> list[Citation]:
+    r"""Every citation command of natbib and biblatex with its keys (optional arguments and
+    multi-cite forms included), comments skipped; ``\nocite`` only with ``nocite=True``.
 
     >>> [c.keys for c in find_citations(r"a \cite{x, y} b % \cite{z}" "\n" r"\citet*[see][]{w}")]
     [('x', 'y'), ('w',)]
+    >>> [c.keys for c in find_citations(r"\parencites(pre)(post)[p.~1]{a}[see][]{b,c} x {d}")]
+    [('a', 'b', 'c')]
     """
     found = []
     for match in _CITE.finditer(text):
         if _in_comment(text, match.start()):
             continue
-        keys = tuple(k.strip() for k in match.group(1).split(",") if k.strip())
-        if keys and keys != ("*",):
-            found.append(Citation(keys, match.start(), match.end()))
+        citation = _citation_at(text, match)
+        if citation is not None and (nocite or citation.command.lower() != "nocite"):
+            found.append(citation)
     return found
 
 
@@ -112,7 +157,7 @@ def find_latex_headings(text: str, file: str = "<input>") -> list[Heading]:
         except ParseError as exc:
             raise ParseError(f"unbalanced braces in \\{match.group(1)}", file=file,
                              line=exc.line) from exc
-        title = decode_latex(raw_title)
+        title = decode_or_raw(raw_title)[0]
         level = _LEVELS[match.group(1)]
         if match.group(2) == "*":
             number = "references" if re.fullmatch(r"(?i)references|bibliography",
@@ -142,7 +187,7 @@ def _title(text: str) -> str | None:
         raw, _ = _braced(text, match.end() - 1)
     except ParseError:
         return None
-    title = decode_latex(re.sub(r"\\\\|\\thanks\{[^}]*\}", " ", raw))
+    title, _ = decode_or_raw(re.sub(r"\\\\|\\thanks\{[^}]*\}", " ", raw))
     return title or None
 
 
@@ -156,91 +201,171 @@ def _bibitems(text: str) -> Iterator[tuple[str, str, int, int]]:
         yield match.group(1).strip(), text[match.end():stop], match.start(), stop
 
 
-def parse_latex_paper(text: str, *, file: str, slug: str, bib: Sequence[Node] = (),
-                      max_chars: int = DEFAULT_MAX_CHARS) -> ParsedDocument:
-    r"""Parse a LaTeX paper: sections, sentences, and CITES from each ``\cite`` key.
+def _thebibliography(text: str) -> list[tuple[int, int]]:
+    return [(m.start(), m.end()) for m in _THEBIBLIOGRAPHY.finditer(text)]
 
-    A key links to the BibTeX Work with that ``bibkey`` (its DOI id when it has a DOI), else
-    to a ``\bibitem`` of the paper's own bibliography, else to a stub Work
-    ``work:bib:{key}`` with ``status: "unresolved"`` that a later ``.bib`` completes.
+
+@dataclass(slots=True)
+class _Linker:
+    """Keys to Work ids: BibTeX Works (keys matched case-insensitively, as BibTeX does),
+    then ``\bibitem`` entries, else an unresolved stub; collects the nodes it needs."""
+
+    by_key: dict[str, Node]
+    items: dict[str, tuple[str, int, int]]
+    extra: dict[str, Node] = field(default_factory=dict)
+
+    @classmethod
+    def of(cls, bib: Sequence[Node], text: str) -> _Linker:
+        by_key = {k.lower(): n for k, n in works_by_bibkey(bib).items()}
+        items = {key.lower(): (body, a, b) for key, body, a, b in _bibitems(text)}
+        return cls(by_key, items)
+
+    def target(self, key: str) -> tuple[str, bool]:
+        """(Work id, linked to a reference?)."""
+        known = self.by_key.get(key.lower())
+        if known is not None:
+            self.extra.setdefault(known.id, _stub(known))
+            return known.id, True
+        if key.lower() in self.items:
+            body = decode_or_raw(re.sub(r"\\newblock\b", " ", self.items[key.lower()][0]))[0]
+            node = reference_node(parse_reference(body))
+            node = Node(node.id, node.type, node.label, {**node.props, "bibkey": key})
+            self.extra.setdefault(node.id, node)
+            return node.id, True
+        work = ids.work_id_from_bibkey(key)
+        self.extra.setdefault(work, Node(work, NodeType.WORK, key, {
+            "stub": True, "status": "unresolved", "bibkey": key}))
+        return work, False
+
+
+def _stub(known: Node) -> Node:
+    props: dict[str, PropValue] = {k: v for k, v in known.props.items()
+                                   if k in ("title", "year", "bibkey", "doi")}
+    props["stub"] = True
+    return Node(known.id, NodeType.WORK, known.label, props)
+
+
+Locate = Callable[[int], tuple[str, int]]
+
+
+def parse_latex_paper(text: str, *, file: str, slug: str, bib: Sequence[Node] = (),
+                      max_chars: int = DEFAULT_MAX_CHARS, locate: Locate | None = None,
+                      problems: Sequence[Problem] = ()) -> ParsedDocument:
+    r"""Parse a LaTeX paper: sections, sentences, and CITES from each citation key.
+
+    Comments and verbatim material are blanked first (offsets kept). A key links to the
+    BibTeX Work with that key, case-insensitively (its DOI id when it has a DOI), else to
+    a ``\bibitem`` of the paper's own bibliography, else to a stub Work ``work:bib:{key}``
+    with ``status: "unresolved"`` that a later ``.bib`` completes. ``\nocite{*}`` cites
+    every Work of ``bib``. Quotes and sentences are plain text (same offsets as the
+    source). ``locate`` maps an offset to (file, line) for a project of several files.
     """
     if len(text) > max_chars:
         raise InputTooLargeError(f"LaTeX source has {len(text)} characters, over the limit "
                                  f"of {max_chars}", file=file)
+    src = blank(text)
+    where = locate or (lambda pos: (file, src.count("\n", 0, pos) + 1))
     paper_id = ids.work_id(slug)
-    headings = find_latex_headings(text, file)
+    headings = find_latex_headings(src, file)
+    excluded = _thebibliography(src)
+    citations = [c for c in find_citations(src, nocite=True)
+                 if not any(a <= c.start < b for a, b in excluded)]
+    plain = plain_mask(src, [(c.start, c.end) for c in citations])
     ref = next((h for h in headings if h.number == "references"), None)
-    ref_end = len(text)
     props: dict[str, PropValue] = {"document": paper_id, "kind": "paper", "file": file,
                                    "format": "latex"}
-    title = _title(text)
+    title = _title(src)
     if title:
         props["title"] = title
     nodes: list[Node] = [Node(paper_id, NodeType.WORK, title or slug, props)]
     rels: list[Relationship] = []
-    _add_sections(text, slug, paper_id, headings, ref_end, nodes, rels)
-    sentences = _sentences(text, slug, paper_id, headings, ref, ref_end)
+    _add_sections(plain, slug, paper_id, headings, len(src), nodes, rels)
+    sentences = _sentences(plain, slug, paper_id, headings, ref, len(src))
+    linker = _Linker.of(bib, src)
+    found = list(problems)
+    counts = _link(citations, headings, sentences, plain, paper_id, slug, linker, rels,
+                   found, where)
+    nodes.extend(linker.extra.values())
+    summary = {"sections": sum(1 for n in nodes if n.type == NodeType.SECTION),
+               "sentences": len(sentences), **counts,
+               "unresolved": sum(1 for n in linker.extra.values()
+                                 if n.props.get("status") == "unresolved")}
+    return ParsedDocument(DocumentKind.PAPER, GraphBatch.of(paper_id, nodes, rels),
+                          tuple(found), tuple(sentences), summary)
 
-    by_key = works_by_bibkey(bib)
-    items = {key: (body, a, b) for key, body, a, b in _bibitems(text)}
-    extra: dict[str, Node] = {}
-    problems: list[Problem] = []
+
+def _link(citations: Sequence[Citation], headings: Sequence[Heading],
+          sentences: Sequence[Sentence], plain: str, paper_id: str, slug: str,
+          linker: _Linker, rels: list[Relationship], problems: list[Problem],
+          where: Locate) -> dict[str, int]:
+    """CITES edges for each key of each citation; the counts of what was found."""
     cited: set[str] = set()
-    citations = [c for c in find_citations(text) if ref is None or c.start < ref.start]
+    reported: set[str] = set()
+    keys = linked = 0
     for citation in citations:
         owner = _innermost(headings, citation.start)
         source = ids.section_id(slug, owner.number) if owner is not None else paper_id
-        locator = owner.number if owner is not None else ""
-        quote = _quote(text, sentences, citation)
-        for key in citation.keys:
-            target = _target(key, by_key, items, extra)
-            if extra.get(target) is not None and extra[target].props.get("status") == \
-                    "unresolved" and not any(p.place == key for p in problems):
+        prov = Provenance(paper_id, owner.number if owner is not None else "",
+                          (citation.start, citation.end), _quote(plain, sentences, citation),
+                          "nocite" if citation.command.lower() == "nocite" else "cite-key", 1.0)
+        for key in _expand_star(citation, linker):
+            target, known = linker.target(key)
+            if citation.command.lower() != "nocite":
+                keys += 1
+                linked += known
+                rels.append(Relationship(source, target, RelType.CITES, prov, {"bibkey": key}))
+            if not known and key.lower() not in reported:
+                reported.add(key.lower())
+                file, line = where(citation.start)
                 problems.append(Problem(file, f"citation key {key!r} is in no bibliography",
-                                        text.count("\n", 0, citation.start) + 1, key,
-                                        skipped=False))
-            prov = Provenance(paper_id, locator, (citation.start, citation.end), quote,
-                              "cite-key", 1.0)
-            rels.append(Relationship(source, target, RelType.CITES, prov, {"bibkey": key}))
+                                        line, key, skipped=False))
             if target not in cited:
                 cited.add(target)
                 rels.append(Relationship(paper_id, target, RelType.CITES, prov, {"bibkey": key}))
-    nodes.extend(extra.values())
-    summary = {"sections": sum(1 for n in nodes if n.type == NodeType.SECTION),
-               "citations": len(citations), "sentences": len(sentences),
-               "unresolved": sum(1 for n in extra.values()
-                                 if n.props.get("status") == "unresolved")}
-    return ParsedDocument(DocumentKind.PAPER, GraphBatch.of(paper_id, nodes, rels),
-                          tuple(problems), tuple(sentences), summary)
+    return {"citations": keys, "linked": linked,
+            "commands": sum(1 for c in citations if c.command.lower() != "nocite")}
 
 
-def _target(key: str, by_key: dict[str, Node], items: dict[str, tuple[str, int, int]],
-            extra: dict[str, Node]) -> str:
-    """The Work id a key links to, adding the node it needs (a stub or a bibitem Work)."""
-    known = by_key.get(key)
-    if known is not None:
-        if known.id not in extra:
-            stub_props: dict[str, PropValue] = {
-                k: v for k, v in known.props.items() if k in ("title", "year", "bibkey", "doi")}
-            stub_props["stub"] = True
-            extra[known.id] = Node(known.id, NodeType.WORK, known.label, stub_props)
-        return known.id
-    if key in items:
-        body = decode_latex(re.sub(r"\\newblock\b", " ", items[key][0]))
-        node = reference_node(parse_reference(body))
-        node = Node(node.id, node.type, node.label, {**node.props, "bibkey": key})
-        extra.setdefault(node.id, node)
-        return node.id
-    work = ids.work_id_from_bibkey(key)
-    extra.setdefault(work, Node(work, NodeType.WORK, key, {
-        "stub": True, "status": "unresolved", "bibkey": key}))
-    return work
+def _expand_star(citation: Citation, linker: _Linker) -> list[str]:
+    r"""The keys of a citation; ``\nocite{*}`` is every key of the bibliography."""
+    if citation.keys == ("*",):
+        return sorted({str(n.props["bibkey"]) for n in linker.by_key.values()
+                       if isinstance(n.props.get("bibkey"), str)})
+    return list(citation.keys)
 
 
-def _quote(text: str, sentences: Sequence[Sentence], citation: Citation) -> str:
+def _quote(plain: str, sentences: Sequence[Sentence], citation: Citation) -> str:
     for sentence in sentences:
         if sentence.start <= citation.start < sentence.end:
-            return quote_of(sentence.text)
-    line_start = text.rfind("\n", 0, citation.start) + 1
-    line_end = text.find("\n", citation.end)
-    return quote_of(text[line_start: line_end if line_end >= 0 else len(text)])
+            return plain_quote(sentence.text)
+    line_start = plain.rfind("\n", 0, citation.start) + 1
+    line_end = plain.find("\n", citation.end)
+    return plain_quote(plain[line_start: line_end if line_end >= 0 else len(plain)])
+
+
+def parse_latex_project(path: str | os.PathLike[str], *, slug: str | None = None,
+                        bib: Sequence[Node] = (), max_chars: int = DEFAULT_MAX_CHARS
+                        ) -> ParsedDocument:
+    r"""A LaTeX project — its main file, or a folder holding one — as one paper: the files
+    of ``\input``/``\include``/``\subfile``/``\import`` read in place, and the ``.bib`` files
+    of ``\bibliography``/``\addbibresource`` beside it linked (besides ``bib``)."""
+    main = Path(path)
+    if main.is_dir():
+        mains = find_main_files(main)
+        if len(mains) != 1:
+            raise InputError(f"{len(mains)} LaTeX main files (with \\documentclass and "
+                             "\\begin{document}) in this folder; name one", file=str(main))
+        main = mains[0]
+    project = load_project(main, max_chars)
+    works = list(bib)
+    problems = list(project.problems)
+    for bib_file in project.bib_files:
+        try:
+            parsed = parse_bibtex_bytes(bib_file.read_bytes(), file=str(bib_file))
+        except CitegraphError as exc:
+            problems.append(Problem(str(bib_file), f"bibliography not loaded: {exc.message}"))
+            continue
+        works.extend(n for n in parsed.batch.nodes if n.type == NodeType.WORK)
+    name = slug or ids.slugify(main.parent.name if main.stem == "main" else main.stem)
+    return parse_latex_paper(project.text, file=str(main), slug=name, bib=works,
+                             max_chars=max_chars, locate=project.locate, problems=problems)

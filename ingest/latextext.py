@@ -152,3 +152,51 @@ def _fast_decode(value: str) -> str | None:
         return None
     text = text.replace("{", "").replace("}", "")
     return text.replace("\ue000", "{").replace("\ue001", "}").replace("\ue002", "$")
+
+
+#: Pads a replacement to the length of what it replaces; dropped from quotes.
+PAD = "\u200b"
+_NON_TEXT = re.compile(
+    r"\\(?:label|ref|eqref|cref|Cref|autoref|pageref|nameref|url|includegraphics|"
+    r"bibliography|addbibresource|bibliographystyle|printbibliography|input|include|"
+    r"begin|end|documentclass|usepackage|RequirePackage|newcommand|renewcommand|"
+    r"providecommand|hypersetup|vspace|hspace|setlength|setcounter|addtocounter|"
+    r"newenvironment|renewenvironment|definecolor|graphicspath|linespread)\*?"
+    r"(?:\s*\[[^\[\]]*\])*(?:\s*\{[^{}]*\})*")
+_ESCAPED = re.compile(r"\\([&%$#_{}])")
+_OTHER_MACRO = re.compile(r"\\(?:[A-Za-z@]+\*?|[^A-Za-z\s])")
+_DASHES = re.compile(r"---?")
+
+
+def _padded(text: str, width: int) -> str:
+    return text + PAD * (width - len(text))
+
+
+def plain_mask(text: str, drop: list[tuple[int, int]] | None = None) -> str:
+    r"""LaTeX source as plain text of the same length, so offsets still index the source:
+    ``drop`` spans (citations) and markup become spaces, accents and escapes their
+    characters padded with :data:`PAD`.
+
+    >>> masked = plain_mask(r"Caf\'{e} \emph{law} \& \label{x}order --- fine")
+    >>> len(masked) == len(r"Caf\'{e} \emph{law} \& \label{x}order --- fine")
+    True
+    >>> plain_quote(masked)
+    'Café law & order — fine'
+    """
+    chars = list(text)
+    for start, end in drop or ():
+        chars[start:end] = " " * (end - start)
+    out = re.sub(r"(?<!\\)&", " ", "".join(chars))  # alignment tabs
+    out = _NON_TEXT.sub(lambda m: " " * len(m.group(0)), out)
+    out = _ACCENT_RE.sub(lambda m: _padded(_accent(m), len(m.group(0))), out)
+    out = _SYMBOL_RE.sub(lambda m: _padded(_SYMBOLS[m.group(1)], len(m.group(0))), out)
+    out = _ESCAPED.sub(lambda m: _padded(m.group(1), 2), out)
+    out = _OTHER_MACRO.sub(lambda m: " " * len(m.group(0)), out)
+    out = _DASHES.sub(lambda m: _padded("—" if len(m.group(0)) == 3 else "–", len(m.group(0))),
+                      out)
+    return out.translate({ord("{"): PAD, ord("}"): PAD, ord("$"): PAD, ord("~"): " "})
+
+
+def plain_quote(masked: str) -> str:
+    """A quote from :func:`plain_mask` text: padding dropped, whitespace collapsed."""
+    return " ".join(masked.replace(PAD, "").split())
