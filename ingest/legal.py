@@ -576,6 +576,8 @@ class _Builder:
     problems: list[Problem] = field(default_factory=list)
     own_eids: set[str] = field(default_factory=set)
     numbers: tuple[str, ...] = ()  # the text's own article numbers, in order
+    amending: bool = False  # the text amends another (修正案, 关于修改…的决定)
+    date: str | None = None
     unresolved: int = 0
     references: int = 0
     resolved: dict[str, str | None] = field(default_factory=dict)
@@ -648,7 +650,9 @@ def parse_legal_text(text: str, *, file: str, resolve: Resolver = lambda name: N
     interpretation = "解释" in title or "/judgment/" in iri or "interpretation" in iri
     b = _Builder(file, text, iri, instrument, title, interpretation, resolve)
     b.problems.extend(structure.problems)
+    b.amending, b.date = bool(_AMENDING.search(title)), structure.date
     b.add_node(_instrument_node(structure, text, file, iri, how, title))
+    _add_amendment_history(b, text)
     sentences: list[Sentence] = []
     masked = text if structure.chinese else mask_markdown_links(text)
     links = [] if structure.chinese else markdown_links(text)
@@ -831,6 +835,41 @@ def _add_references(b: _Builder, masked: str, links: list[MarkdownLink],
         _add_reference(b, ref, source, locator, _quote(b.text, spans, starts, ref.start))
 
 
+def _in_quotes(text: str, pos: int) -> bool:
+    """Inside the quoted new wording of an amendment (“…”) on the same paragraph."""
+    line_start = text.rfind("\n", 0, pos) + 1
+    before = text[line_start:pos]
+    opened = text.rfind("“", 0, pos) > text.rfind("”", 0, pos)
+    return before.count("“") > before.count("”") or (opened and before.startswith("“"))
+
+
+_HISTORY_LINE = re.compile(r"(\d{4})年(\d{1,2})月(\d{1,2})日[^\n]*?《([^《》\n]{2,120})》")
+
+
+def _add_amendment_history(b: _Builder, text: str) -> None:
+    """Metadata lines ``1999年12月25日 …通过的《中华人民共和国刑法修正案》``: AMENDS edges from
+    each amending instrument (identified by its title) to this one, with the date."""
+    head, marker, _ = text.partition("<!-- INFO END -->")
+    if not marker:
+        return
+    for m in _HISTORY_LINE.finditer(head):
+        title = m[4]
+        if not re.search(r"修正案|修改|决定", title):
+            continue
+        found = identify(title)
+        iri = b.resolve_name(title) or (found.work_iri if found else None)
+        if iri is None or iri == b.iri:
+            continue
+        date = f"{int(m[1]):04d}-{int(m[2]):02d}-{int(m[3]):02d}"
+        source = ids.instrument_id(iri)
+        b.add_stub(source, NodeType.INSTRUMENT, title, {"stub": True, "name": title,
+                                                        "date": date})
+        prov = Provenance(b.instrument, "metadata", (m.start(), m.end()), m[0][:300],
+                          "pattern")
+        b.add_rel(Relationship(source, b.instrument, RelType.AMENDS, prov,
+                               {"date": date, "raw": title[:200]}))
+
+
 def _quote(text: str, spans: list[tuple[int, int]], starts: list[int], pos: int) -> str:
     i = bisect.bisect_right(starts, pos) - 1
     if i < 0:
@@ -879,8 +918,11 @@ def _add_reference(b: _Builder, ref: CrossRef, source: str, locator: str,
     if target == source:
         return
     interprets = b.interpretation and not same and "解释" not in (name or "")
-    rel_type = RelType.INTERPRETS if interprets else RelType.REFERS_TO
-    props = {"target_eid": target_eid, "raw": ref.raw[:200]}
+    amends = b.amending and not same and not _in_quotes(b.text, ref.start)
+    rel_type = RelType.AMENDS if amends else (
+        RelType.INTERPRETS if interprets else RelType.REFERS_TO)
+    props = {"target_eid": target_eid, "raw": ref.raw[:200],
+             **({"date": b.date} if amends and b.date else {})}
     if ref.url:
         props["url"] = ref.url[:500]
     confidence = 0.9 if ref.url else 1.0
@@ -888,6 +930,10 @@ def _add_reference(b: _Builder, ref: CrossRef, source: str, locator: str,
                       confidence)
     b.add_rel(Relationship(source, target, rel_type, prov, props))
     b.references += 1
+    if amends and source != b.instrument:  # the timeline's instrument-level edge
+        b.add_rel(Relationship(b.instrument, target_instrument, RelType.AMENDS, prov,
+                               {"raw": ref.raw[:200], **({"date": b.date} if b.date else {})},
+                               key=f"{b.instrument}|instrument"))
     if interprets and source != b.instrument and ref.article is not None:
         # the instrument-level edge a query "interpretation → INTERPRETS → article" follows
         b.add_rel(Relationship(b.instrument, target, RelType.INTERPRETS, prov, props,

@@ -313,3 +313,25 @@ def test_a_folder_walk_keeps_readme_md(tmp_path: Path) -> None:
     (tmp_path / "BWBV0001").mkdir()
     (tmp_path / "BWBV0001" / "README.md").write_text("### Article 1\n\nText.\n", "utf-8")
     assert [p.name for p in expand_paths([tmp_path])] == ["README.md"]
+
+
+def test_amendment_history_and_amending_clauses_give_dated_amends_edges() -> None:
+    doc = read_legal_text(LEGAL / "cn-criminal-law.md", resolve=resolve)
+    history = {r.source: r.props["date"] for r in doc.batch.relationships
+               if r.type == RelType.AMENDS and r.target == doc.batch.document}
+    assert len(history) == 14  # the 1998 decision, amendments I-XII, the 2009 decision
+    assert history["instrument:/akn/cn/act/title/刑法修正案-九"] == "2015-08-29"
+    amendment = LEGAL.parent / "real" / "zh" / "063-刑法修正案（九）.md"
+    if not amendment.is_file():
+        return
+    doc9 = read_legal_text(amendment, resolve=resolve)
+    assert doc9.batch.document == "instrument:/akn/cn/act/title/刑法修正案-九"
+    amends = {(r.source.split("#")[-1], r.target) for r in doc9.batch.relationships
+              if r.type == RelType.AMENDS}
+    art = ids.article_id(CRIMINAL_LAW_IRI, "art_50")
+    assert ("art_2", art) in amends  # 将刑法第五十条第一款修改为
+    assert (doc9.batch.document, ids.instrument_id(CRIMINAL_LAW_IRI)) in amends
+    # a reference inside the quoted new wording is no amendment
+    quoted = [r for r in doc9.batch.relationships if r.type == RelType.REFERS_TO
+              and r.target == ids.article_id(CRIMINAL_LAW_IRI, "art_313")]
+    assert quoted
