@@ -99,6 +99,19 @@ class UnsupportedInputError(InputError):
     code = "unsupported_input"
 
 
+class UnsupportedFormatError(UnsupportedInputError):
+    """The file is in a format citegraph recognises but does not read (or not yet).
+
+    ``format`` names it (``"citavi"``, ``"docx"``, ``"binary"``), for the one-line error.
+    """
+
+    code = "unsupported_format"
+
+    def __init__(self, message: str, *, format: str, file: str | None = None) -> None:
+        super().__init__(message, file=file)
+        self.format = format
+
+
 class CatalogError(CitegraphError):
     """The curated catalog in ``data/`` is invalid."""
 

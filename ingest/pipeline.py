@@ -19,17 +19,15 @@ from pathlib import Path
 from typing import Any
 
 from citegraph.errors import CitegraphError, InputError
-from citegraph.ids import slugify
 from citegraph.model import GraphBatch, Node, NodeType
 from citegraph.settings import Settings
 from citegraph.stores.base import GraphStore
+from ingest import formats
 from ingest.base import DocumentKind, ParsedDocument, Problem
-from ingest.textio import decode_text, read_bytes
+from ingest.textio import read_bytes
 
-TEXT_SUFFIXES = {".txt", ".md", ".markdown", ".text"}
-HTML_SUFFIXES = {".html", ".htm", ".xhtml"}
-SUPPORTED_SUFFIXES = TEXT_SUFFIXES | HTML_SUFFIXES | {".bib", ".bibtex", ".xml", ".akn", ".pdf",
-                                                      ".tex"}
+#: Suffixes a folder walk picks up: those of formats that are read, or planned.
+SUPPORTED_SUFFIXES = formats.suffixes(readable_only=True)
 CATALOG_DOCUMENT = "catalog"
 
 
@@ -130,73 +128,37 @@ def _resolver(settings: Settings) -> Callable[[str], str | None]:
     return resolve
 
 
-# -- kinds -----------------------------------------------------------------------------------
+# -- parsing: every file goes through the format registry ------------------------------------
 def detect(text: str, name: str) -> tuple[DocumentKind, str]:
-    """Decide what a decoded file is, with a one-line reason."""
-    suffix = Path(name).suffix.lower()
-    if suffix in {".bib", ".bibtex"}:
-        return DocumentKind.BIBTEX, f"{suffix} file"
-    if suffix in {".xml", ".akn"}:
-        return DocumentKind.LEGAL, "Akoma Ntoso XML"
+    """Decide what a decoded file is, with a one-line reason (the registry decides)."""
     from ingest.detect import detect_kind
 
     return detect_kind(text, name)
 
 
-# -- parsing ---------------------------------------------------------------------------------
 def parse_document(name: str, data: bytes, *, settings: Settings, kind: DocumentKind | None,
-                   bib: Sequence[Node] = ()) -> tuple[ParsedDocument, str]:
-    """Bytes of one file → its parsed document and the reason for the kind chosen. Pure."""
-    suffix = Path(name).suffix.lower()
-    if suffix in {".xml", ".akn"} and kind in (None, DocumentKind.LEGAL):
-        from ingest.akn import parse_akoma_ntoso
+                   bib: Sequence[Node] = (), path: Path | None = None
+                   ) -> tuple[ParsedDocument, str]:
+    """Bytes of one file → its parsed document and the reason for the format chosen. Pure.
 
-        return parse_akoma_ntoso(data, file=name), "Akoma Ntoso XML"
-    if suffix in {".bib", ".bibtex"} and kind in (None, DocumentKind.BIBTEX):
-        from ingest.bibtex import parse_bibtex_bytes
-
-        return parse_bibtex_bytes(data, file=name), f"{suffix} file"
-    if suffix == ".pdf":
-        from ingest.pdf import extract_pdf_text
-
-        text = extract_pdf_text(data, file=name)
-    elif suffix in HTML_SUFFIXES:
-        from ingest.html import html_paper_text
-
-        text = html_paper_text(data, file=name)
-        if kind is None:
-            kind, reason = DocumentKind.PAPER, "HTML page read as a paper"
-    else:
-        text = decode_text(data, name)
-    if not text.strip():
-        raise InputError("file is empty", file=name)
-    if kind is None:
-        kind, reason = detect(text, name)
-    elif suffix not in HTML_SUFFIXES or "reason" not in locals():
-        reason = f"--as {kind.value}"
-    if kind is DocumentKind.BIBTEX:
-        from ingest.bibtex import parse_bibtex
-
-        return parse_bibtex(text, file=name), reason
-    if kind is DocumentKind.LEGAL:
-        from ingest.legal import parse_legal_text
-
-        return parse_legal_text(text, file=name, resolve=_resolver(settings)), reason
-    return _parse_paper(text, name, suffix, settings=settings, bib=bib), reason
+    Raises :class:`~citegraph.errors.UnsupportedFormatError` for a format that is not read.
+    """
+    source = formats.Source(name, data, path=path, bib=tuple(bib), resolve=_resolver(settings))
+    parsed, match = formats.read(source, kind)
+    if match.format.mentions:
+        parsed = _with_mentions(parsed, settings)
+    return _said_if_empty(parsed, name, match), match.reason
 
 
-def _parse_paper(text: str, name: str, suffix: str, *, settings: Settings,
-                 bib: Sequence[Node]) -> ParsedDocument:
-    slug = slugify(Path(name).stem)
-    if suffix == ".tex":
-        from ingest.latex import parse_latex_paper
-
-        parsed = parse_latex_paper(text, file=name, slug=slug, bib=bib)
-    else:
-        from ingest.paper import parse_paper
-
-        parsed = parse_paper(text, file=name, slug=slug, bib=bib or None, warn_unmatched=True)
-    return _with_mentions(parsed, settings)
+def _said_if_empty(parsed: ParsedDocument, name: str, match: formats.Match) -> ParsedDocument:
+    """A file that gave nothing but its own node says so: silence is never success."""
+    own = [n for n in parsed.batch.nodes if n.id != parsed.batch.document]
+    if own or parsed.batch.relationships or parsed.problems:
+        return parsed
+    problem = Problem(name, f"nothing found in it (read as {match.format.description})",
+                      skipped=False)
+    return ParsedDocument(parsed.kind, parsed.batch, (problem,), parsed.sentences,
+                          parsed.summary)
 
 
 def _with_mentions(parsed: ParsedDocument, settings: Settings) -> ParsedDocument:
@@ -224,9 +186,10 @@ def ingest_bytes(store: GraphStore, name: str, data: bytes, *, settings: Setting
 
 def _ingest_one(store: GraphStore, name: str, data: bytes, *, settings: Settings,
                 kind: DocumentKind | None, replace: bool,
-                bib: Sequence[Node]) -> FileReport:
+                bib: Sequence[Node], path: Path | None = None) -> FileReport:
     try:
-        parsed, reason = parse_document(name, data, settings=settings, kind=kind, bib=bib)
+        parsed, reason = parse_document(name, data, settings=settings, kind=kind, bib=bib,
+                                        path=path)
         parsed = _portable(parsed, name, hashlib.sha256(data).hexdigest())
         if not replace:
             _refuse_a_different_version(store, parsed, name)
@@ -286,11 +249,8 @@ def expand_paths(paths: Iterable[str | os.PathLike[str]]) -> list[Path]:
 
 
 def _load_order(path: Path) -> int:
-    """BibTeX first (papers link to it), then legal texts, then everything else."""
-    suffix = path.suffix.lower()
-    if suffix in {".bib", ".bibtex"}:
-        return 0
-    return 1
+    """Bibliographies first (papers link to them), then everything else."""
+    return 0 if formats.kind_of_suffix(path.suffix) is DocumentKind.BIBTEX else 1
 
 
 def ingest_paths(store: GraphStore, paths: Iterable[str | os.PathLike[str]], *,
@@ -326,12 +286,12 @@ def _ingest_path(store: GraphStore, path: Path, *, settings: Settings,
     except OSError as exc:
         return FileReport(str(path), "unknown", "", "failed", error=f"{path}: {exc.strerror}")
     return _ingest_one(store, str(path), data, settings=settings, kind=kind, replace=replace,
-                       bib=bib)
+                       bib=bib, path=path)
 
 
 def _bib_for(path: Path, explicit: str | os.PathLike[str] | None,
              cache: dict[Path, tuple[Node, ...]], settings: Settings) -> tuple[Node, ...]:
-    if path.suffix.lower() in {".bib", ".bibtex", ".xml", ".akn"}:
+    if formats.kind_of_suffix(path.suffix) is not DocumentKind.PAPER:
         return ()
     candidate = Path(explicit) if explicit is not None else path.with_suffix(".bib")
     if not candidate.is_file():
