@@ -324,11 +324,6 @@ EXPLORER_TEMPLATE = """<!DOCTYPE html>
 <option value="">\u2026</option><option value="png">PNG picture</option>
 <option value="svg">SVG picture</option><option value="csv">CSV data</option>
 <option value="graphml">GraphML data</option></select></label>
-<form id="cg-save" class="cg-search" title="Saved in this browser; copy the address to share">
-<input id="cg-save-name" placeholder="name this view" aria-label="Name of the view to save">
-<button type="submit">Save view</button>
-<select id="cg-saved" aria-label="Saved views"></select>
-</form>
 </div>
 <div id="cg-filters" class="cg-filters">
 <fieldset class="cg-types"><legend>Types</legend>{boxes}</fieldset>
@@ -344,6 +339,13 @@ EXPLORER_TEMPLATE = """<!DOCTYPE html>
 <option value="year">year</option><option value="jurisdiction">jurisdiction</option>
 <option value="cluster">cluster</option></select></label>
 </div>
+<form id="cg-save" class="cg-search cg-save"
+ title="Saved in this browser; copy the address to share">
+<input id="cg-save-name" placeholder="name this view" aria-label="Name of the view to save">
+<button type="submit">Save view</button>
+<select id="cg-saved" aria-label="Saved views"></select>
+</form>
+
 <h1 id="cg-title">citegraph explorer</h1>
 <p id="cg-meta"></p>
 <p id="cg-status" role="status"></p>

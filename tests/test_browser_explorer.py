@@ -532,3 +532,21 @@ def test_render_benchmark_smoke(browser: Any, tmp_path: Path) -> None:
     assert rows["citegraph"]["ready_s"] is not None and rows["citegraph"]["nodes"] == 20
     assert rows["citegraph"]["blocked_requests"] == 0
     assert rows["pyvis-0.3.2-defaults"]["blocked_requests"] > 0  # its CDN links
+
+
+@pytest.mark.slow
+def test_explorer_benchmark_smoke(browser: Any) -> None:
+    """``benchmarks/bench_explorer.py`` at a tiny size: every figure is measured."""
+    import subprocess
+    import sys
+
+    root = Path(__file__).resolve().parents[1]
+    result = subprocess.run(
+        [sys.executable, "-m", "benchmarks.bench_explorer", "--sizes", "3000", "--queries",
+         "4", "--repeat", "1", "--no-save", "--chromium", str(CHROMIUM)],
+        capture_output=True, text=True, timeout=300, cwd=root)
+    assert result.returncode == 0, result.stderr[-2000:]
+    for row in ("navigation to first frame, ~500 nodes", "pointer-down to node click",
+                "submit to result list p95"):
+        line = next(x for x in result.stdout.splitlines() if row in x)
+        assert "n/a" not in line, line

@@ -519,9 +519,17 @@
       var text = this.labelText(id);
       if (text.length > 40) { text = text.slice(0, 39) + '\u2026'; }
       var tw = ctx.measureText(text).width + 4;
-      if (beside) { x = dom.x + r + 3 + tw / 2; y = dom.y - 7; }
-      var box = [x - tw / 2, y, x + tw / 2, y + 15];
-      if (!forced[id] && collides(grid, box, cell)) { continue; }
+      /* below the node, else above, right or left of it: the first free place wins */
+      var spots = beside ? [[dom.x + r + 3 + tw / 2, dom.y - 7]]
+        : [[x, y], [x, dom.y - r - 17], [dom.x + r + 3 + tw / 2, dom.y - 7],
+          [dom.x - r - 3 - tw / 2, dom.y - 7]];
+      var box = null;
+      for (var k = 0; k < spots.length && !box; k++) {
+        var b = [spots[k][0] - tw / 2, spots[k][1], spots[k][0] + tw / 2, spots[k][1] + 15];
+        var inside = b[0] >= 0 && b[2] <= w && b[1] >= 0 && b[3] <= h;
+        if (forced[id] || (inside && !collides(grid, b, cell))) { box = b; x = spots[k][0]; y = spots[k][1]; }
+      }
+      if (!box) { continue; }
       mark(grid, box, cell, placed.length);
       placed.push({ id: id, text: text, x: x, y: y, box: box });
       ctx.strokeText(text, x, y);
