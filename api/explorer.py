@@ -35,7 +35,6 @@ from starlette.responses import HTMLResponse, RedirectResponse, Response
 from api.deps import SettingsDep, StoreDep
 from api.routes.nodes import invalid
 from citegraph import viz, vizqueries
-from citegraph.citesearch import citation_search
 from citegraph.model import Node, NodeType, Relationship
 from citegraph.queries import node_relationships
 from citegraph.stores.base import MAX_DEPTH, MAX_PATH_LENGTH, GraphStore
@@ -192,9 +191,8 @@ async def suggest_data(store: StoreDep,
     words = q.strip()
     if not any(ch.isalnum() for ch in words):
         return Response(b"[]", media_type="application/json")
-    hits = await store.compute(lambda s: citation_search(s, words, node_types=types,
-                                                         limit=limit))
-    return Response(orjson.dumps([viz.list_entry(h.node) for h in hits]),
+    found = await store.compute(lambda s: vizqueries.suggestions(s, words, types, limit))
+    return Response(orjson.dumps([viz.list_entry(n) for n in found]),
                     media_type="application/json")
 
 

@@ -44,6 +44,8 @@ _ZH = re.compile(r"^\s*(?P<inst>.+?)\s*第\s*(?P<num>[0-9０-９零〇一二三�
 #: A citation's score: above anything the text index gives (its exact bonus is 10).
 CITATION_SCORE = 100.0
 INSTRUMENT_SCORE = 50.0
+#: An unresolved placeholder's score is scaled by this (OCR debris is no first hit).
+UNRESOLVED_FACTOR = 0.5
 #: How many instruments a citation's name may denote.
 INSTRUMENT_CANDIDATES = 5
 
@@ -119,6 +121,9 @@ def citation_search(store: GraphStore, text: str, *,
     for hit in found:
         if node_types is not None and hit.node.type not in node_types:
             continue
+        if hit.node.props.get("status") == "unresolved":
+            # a mention that names nothing known ranks below what it might have meant
+            hit = SearchHit(hit.node, round(hit.score * UNRESOLVED_FACTOR, 6))
         if hit.node.id not in best or best[hit.node.id].score < hit.score:
             best[hit.node.id] = hit
     ranked = sorted(best.values(), key=lambda h: (-h.score, _natural(h.node.id)))

@@ -196,6 +196,28 @@ def _break_ties(hits: list[SearchHit], linked: Mapping[str, int]) -> list[str]:
     return sorted(order, key=lambda i: (-score[i], -linked.get(i, 0), order[i]))
 
 
+#: How many neighbours a suggestion's tie-break counts at most.
+TIE_NEIGHBOURS = 40
+
+
+def suggestions(store: GraphStore, words: str, types: Collection[NodeType] | None,
+                limit: int) -> list[Node]:
+    """The best ``limit`` names for what was typed, ties broken as the search view does
+    (better connected first)."""
+    hits = citation_search(store, words, node_types=types, limit=limit)
+    tied = {h.score for h in hits}
+    linked: dict[str, int] = {}
+    if len(tied) < len(hits):  # only count neighbours when some scores tie
+        for hit in hits:
+            try:
+                linked[hit.node.id] = len(store.neighbours(hit.node.id, depth=1,
+                                                           limit=TIE_NEIGHBOURS).nodes)
+            except NodeNotFoundError:
+                continue
+    by_id = {h.node.id: h.node for h in hits}
+    return [by_id[i] for i in _break_ties(hits, linked)]
+
+
 def search_in_years(store: GraphStore, words: str, types: Collection[NodeType] | None,
                     year_min: int | None, year_max: int | None, limit: int) -> list[Node]:
     """The best ``limit`` search hits in the year range (undated hits stay)."""

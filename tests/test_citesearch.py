@@ -53,3 +53,20 @@ def test_the_named_article_ranks_first(loaded: GraphStore, text: str, first: str
 def test_an_article_the_instrument_lacks_falls_back_to_the_instrument(loaded: GraphStore) -> None:
     hits = [h.node.id for h in citation_search(loaded, "CRC art 99")]
     assert hits[0] == CRC
+
+
+def test_ties_go_to_the_better_connected_and_placeholders_rank_low(loaded: GraphStore) -> None:
+    from citegraph.model import GraphBatch, Node, NodeType
+    from citegraph.vizqueries import suggestions
+
+    twin = Node(f"{CRIM.replace('instrument:', 'article:')}#art_34", NodeType.ARTICLE,
+                "Criminal Law art. 34", {"number": "34"})
+    debris = Node("instrument:/unresolved/child-act", NodeType.INSTRUMENT, "Child Act",
+                  {"status": "unresolved"})
+    act = Node("instrument:/akn/xx/act/2001-01-01/children", NodeType.INSTRUMENT,
+               "Children and Child Act of 2001")
+    loaded.write(GraphBatch.of("t", [twin, debris, act], []))
+    # both are "Article 34" exactly; the convention's article has relationships, the twin none
+    assert [n.id for n in suggestions(loaded, "Article 34", None, 5)][:2] == [CRC_34, twin.id]
+    hits = [h.node.id for h in citation_search(loaded, "child")]  # a word, not the name
+    assert hits.index(act.id) < hits.index(debris.id)
