@@ -22,8 +22,9 @@ How a file is identified (first rule that decides wins):
 
 Adding a reader: one new file plus one registry line
 -----------------------------------------------------
-1. Write ``ingest/<name>.py`` with a pure ``parse_<name>(text_or_bytes, *, file, ...)``
-   and a thin adapter ``read_<name>(source: Source) -> ParsedDocument``. ``source.text()``
+1. Write ``ingest/<name>.py`` with a pure ``parse_<name>(data: bytes, *, file: str) ->
+   ParsedDocument`` (register it with ``pure=True``), or, when it needs more than the bytes,
+   a thin adapter ``read_<name>(source: Source) -> ParsedDocument``. ``source.text()``
    gives the strictly decoded text (raising the typed errors), ``source.data`` the bytes,
    ``source.path`` the file on disk when there is one (a project reader may read files
    beside it), ``source.bib`` the Works of a ``.bib`` given with it and ``source.resolve``
@@ -55,6 +56,7 @@ citavi | lib.ctv6 | Citavi project (an SQLite database) is not a format citegrap
 from __future__ import annotations
 
 import codecs
+import functools
 import importlib
 import io
 import json
@@ -177,9 +179,11 @@ class Format:
     """One line of the registry.
 
     ``reader`` is ``"module:function"`` (imported when first used, so the CLI starts
-    fast), or None for a format that is recognised and refused; ``planned`` marks a
-    refused format whose reader is coming ("not supported yet"). ``binary`` formats are
-    sniffed first, before any suffix is trusted. ``advice`` ends the refusal message.
+    fast): a function of a :class:`Source`, or with ``pure`` a ``parse_*(data: bytes, *,
+    file: str)`` called directly; or None for a format that is recognised and refused.
+    ``planned`` marks a refused format whose reader is coming ("not supported yet").
+    ``binary`` formats are sniffed first, before any suffix is trusted; ``advice`` ends
+    the refusal message.
     """
 
     name: str
@@ -194,13 +198,17 @@ class Format:
     mentions: bool = False
     advice: str = ""
     explain: Callable[[Source], str] | None = None
+    pure: bool = False
 
     def load_reader(self) -> Reader:
         """The reader function; :class:`UnsupportedFormatError` for a refused format."""
         if self.reader is None:
             raise UnsupportedFormatError(self.refusal(), format=self.name)
         module, _, function = self.reader.partition(":")
-        reader: Reader = getattr(importlib.import_module(module), function)
+        found = getattr(importlib.import_module(module), function)
+        if self.pure:
+            return functools.partial(_call_pure, found)
+        reader: Reader = found
         return reader
 
     def refusal(self) -> str:
@@ -208,6 +216,10 @@ class Format:
         text = (f"{what} is not supported yet" if self.planned
                 else f"{what} is not a format citegraph reads")
         return f"{text}; {self.advice}" if self.advice else text
+
+
+def _call_pure(parse: Callable[..., ParsedDocument], source: Source) -> ParsedDocument:
+    return parse(source.data, file=source.name)
 
 
 @dataclass(frozen=True, slots=True)
@@ -417,10 +429,10 @@ FORMATS: tuple[Format, ...] = (
     # XML and HTML: decided by the root element
     Format("akn", _L, (".akn", ".xml"), _akn, "ingest.readers:read_akn", "Akoma Ntoso XML",
            explain=lambda s: "Akoma Ntoso XML"),
-    Format("endnote-xml", _B, (".xml",), _endnote_xml, "ingest.readers:read_endnote_xml",
-           "EndNote XML"),
+    Format("endnote-xml", _B, (".xml",), _endnote_xml,
+           "ingest.refmgr_endnote:parse_endnote_xml", "EndNote XML", pure=True),
     Format("mods", _B, (".xml", ".mods"), _root_is("modsCollection", "mods"),
-           "ingest.readers:read_mods", "MODS XML"),
+           "ingest.refmgr_mods:parse_mods", "MODS XML", pure=True),
     Format("word-bibliography", _B, (".xml",), _word_bibliography, None,
            "Word bibliography XML (b:Sources)", advice=_EXPORT),
     Format("html", _P, (".html", ".htm", ".xhtml"), _html, "ingest.readers:read_html",
@@ -429,14 +441,16 @@ FORMATS: tuple[Format, ...] = (
            advice="citegraph reads Akoma Ntoso, MODS and EndNote XML"),
     Format("rtf", _P, (".rtf",), _rtf, None, "RTF document", advice="save it as .docx or text"),
     # structured text exports
-    Format("csl-json", _B, (".json",), _csl_json, "ingest.readers:read_csl_json", "CSL-JSON"),
-    Format("zotero-json", _B, (".json",), _zotero_json, "ingest.readers:read_zotero_json",
-           "Better BibTeX / Zotero JSON"),
+    Format("csl-json", _B, (".json",), _csl_json, "ingest.refmgr_csl:parse_csl_json",
+           "CSL-JSON", pure=True),
+    Format("zotero-json", _B, (".json",), _zotero_json, "ingest.refmgr_csl:parse_zotero_json",
+           "Better BibTeX / Zotero JSON", pure=True),
     Format("json", _P, (".json",), _json, None, "JSON that is not CSL-JSON"),
-    Format("csl-yaml", _B, (".yaml", ".yml"), _csl_yaml, "ingest.readers:read_csl_yaml",
-           "CSL-YAML"),
-    Format("ris", _B, (".ris",), _ris, "ingest.readers:read_ris", "RIS"),
-    Format("enw", _B, (".enw",), _enw, "ingest.readers:read_enw", "EndNote tagged (.enw)"),
+    Format("csl-yaml", _B, (".yaml", ".yml"), _csl_yaml, "ingest.refmgr_csl:parse_csl_yaml",
+           "CSL-YAML", pure=True),
+    Format("ris", _B, (".ris",), _ris, "ingest.refmgr_ris:parse_ris", "RIS", pure=True),
+    Format("enw", _B, (".enw",), _enw, "ingest.refmgr_endnote:parse_enw",
+           "EndNote tagged (.enw)", pure=True),
     Format("bibtex", _B, (".bib", ".bibtex", ".biblatex"), _bibtex,
            "ingest.readers:read_bibtex", "BibTeX", trust_suffix=True, explain=_bibtex_reason),
     Format("latex", _P, (".tex", ".ltx"), _latex, "ingest.readers:read_latex", "LaTeX",
