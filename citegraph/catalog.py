@@ -408,8 +408,10 @@ class Catalog(_Entry):
 
 
 def default_catalog_dir() -> Path:
-    """``data/catalog`` of the checkout."""
-    return Path(__file__).resolve().parents[1] / "data" / "catalog"
+    """``data/catalog`` of the checkout, else the copy installed with the package."""
+    from citegraph.settings import default_catalog_dir as located
+
+    return located()
 
 
 def _read_yaml(path: Path) -> Mapping[str, Any]:

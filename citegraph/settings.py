@@ -28,11 +28,21 @@ def default_corpus() -> Path | None:
     return candidate if candidate.is_dir() else None
 
 
+def default_catalog_dir() -> Path:
+    """The curated catalog: ``data/catalog`` of the checkout, else the copy in the package.
+
+    The wheel ships ``data/catalog`` as ``citegraph/_data/catalog`` (see pyproject.toml), so an
+    installed citegraph links the same mentions as the checkout.
+    """
+    checkout = REPO_ROOT / "data" / "catalog"
+    return checkout if checkout.is_dir() else Path(__file__).resolve().parent / "_data" / "catalog"
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="CITEGRAPH_", env_file=".env", extra="ignore")
 
     store: Path = Field(default_factory=default_store_path)
-    catalog_dir: Path = REPO_ROOT / "data" / "catalog"
+    catalog_dir: Path = Field(default_factory=default_catalog_dir)
     corpus: Path | None = Field(default_factory=default_corpus)
 
     neo4j_uri: str | None = Field(default=None, validation_alias=AliasChoices("NEO4J_URI"))

@@ -18,7 +18,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from citegraph.errors import CitegraphError, InputError
+from citegraph.errors import CatalogError, CitegraphError, InputError
 from citegraph.model import GraphBatch, Node, NodeType
 from citegraph.settings import Settings
 from citegraph.stores.base import GraphStore
@@ -88,10 +88,15 @@ def _catalog(directory: str) -> Any:
 
 
 def load_project_catalog(settings: Settings) -> Any:
-    """The curated catalog of ``settings.catalog_dir`` (cached), or None when absent."""
+    """The curated catalog of ``settings.catalog_dir`` (cached).
+
+    A missing catalog is an error, never a silent loss of linking.
+    """
     directory = settings.catalog_dir
     if not directory.is_dir():
-        return None
+        raise CatalogError(
+            f"catalog directory {directory} not found (set CITEGRAPH_CATALOG_DIR to the "
+            "catalog, or reinstall citegraph: its wheel ships data/catalog)")
     return _catalog(str(directory))
 
 
@@ -108,8 +113,6 @@ def write_catalog(store: GraphStore, settings: Settings, *, force: bool = True
     upload path: rewriting the whole catalog on every upload is wasted work).
     """
     catalog = load_project_catalog(settings)
-    if catalog is None:
-        return {}
     from citegraph.catalog import catalog_batch
 
     batch = catalog_batch(catalog)
@@ -122,8 +125,6 @@ def write_catalog(store: GraphStore, settings: Settings, *, force: bool = True
 
 def _resolver(settings: Settings) -> Callable[[str], str | None]:
     catalog = load_project_catalog(settings)
-    if catalog is None:
-        return lambda name: None
     resolve: Callable[[str], str | None] = catalog.resolve_name
     return resolve
 
@@ -163,7 +164,7 @@ def _said_if_empty(parsed: ParsedDocument, name: str, match: formats.Match) -> P
 
 def _with_mentions(parsed: ParsedDocument, settings: Settings) -> ParsedDocument:
     catalog = load_project_catalog(settings)
-    if catalog is None or not parsed.sentences:
+    if not parsed.sentences:
         return parsed
     from ingest.mentions import extract_mentions
 
