@@ -199,6 +199,7 @@ class Format:
     advice: str = ""
     explain: Callable[[Source], str] | None = None
     pure: bool = False
+    text_of: str | None = None
 
     def load_reader(self) -> Reader:
         """The reader function; :class:`UnsupportedFormatError` for a refused format."""
@@ -210,6 +211,15 @@ class Format:
             return functools.partial(_call_pure, found)
         reader: Reader = found
         return reader
+
+    def decoded_text(self, source: Source) -> str:
+        """The text the reader's sentence and provenance offsets index (``text_of``, a
+        ``"module:function"`` of the Source, for formats that are not text themselves)."""
+        if self.text_of is None:
+            return source.text()
+        module, _, function = self.text_of.partition(":")
+        text: str = getattr(importlib.import_module(module), function)(source)
+        return text
 
     def refusal(self) -> str:
         what = self.description or self.name
@@ -409,7 +419,7 @@ _EXPORT = "export the references as BibTeX (.bib)"
 FORMATS: tuple[Format, ...] = (
     # binary signatures: decided by content, before any suffix is trusted
     Format("pdf", _P, (".pdf",), _pdf, "ingest.readers:read_pdf", "PDF", binary=True,
-           trust_suffix=True, mentions=True),
+           trust_suffix=True, mentions=True, text_of="ingest.readers:pdf_text"),
     Format("docx", _P, (".docx",), _zip_with("word/document.xml"), None,
            "Word document (.docx)", binary=True, planned=True),
     Format("odt", _P, (".odt",), _odt, None, "OpenDocument text (.odt)", binary=True,
@@ -436,7 +446,8 @@ FORMATS: tuple[Format, ...] = (
     Format("word-bibliography", _B, (".xml",), _word_bibliography, None,
            "Word bibliography XML (b:Sources)", advice=_EXPORT),
     Format("html", _P, (".html", ".htm", ".xhtml"), _html, "ingest.readers:read_html",
-           "HTML page read as a paper", trust_suffix=True, mentions=True),
+           "HTML page read as a paper", trust_suffix=True, mentions=True,
+           text_of="ingest.readers:html_text"),
     Format("xml", _P, (".xml",), _any_xml, None, "XML of an unknown vocabulary",
            advice="citegraph reads Akoma Ntoso, MODS and EndNote XML"),
     Format("rtf", _P, (".rtf",), _rtf, None, "RTF document", advice="save it as .docx or text"),

@@ -47,24 +47,34 @@ def read_latex(source: Source) -> ParsedDocument:
                              bib=source.bib)
 
 
-def read_pdf(source: Source) -> ParsedDocument:
+def pdf_text(source: Source) -> str:
+    """The text a PDF's sentences index."""
     from citegraph.errors import InputError
-    from ingest.paper import parse_paper
     from ingest.pdf import extract_pdf_text
 
     text = extract_pdf_text(source.data, file=source.name)
     if not text.strip():
         raise InputError("the PDF has no text layer (a scanned image? run OCR first)",
                          file=source.name)
-    return parse_paper(text, file=source.name, slug=source.slug, bib=source.bib or None,
-                       warn_unmatched=True)
+    return text
+
+
+def read_pdf(source: Source) -> ParsedDocument:
+    from ingest.paper import parse_paper
+
+    return parse_paper(pdf_text(source), file=source.name, slug=source.slug,
+                       bib=source.bib or None, warn_unmatched=True)
+
+
+def html_text(source: Source) -> str:
+    """The text an HTML page's sentences index (its article as Markdown)."""
+    from ingest.html import html_paper_text
+
+    return html_paper_text(source.data, file=source.name)
 
 
 def read_html(source: Source) -> ParsedDocument:
-    from ingest.html import html_paper_text
     from ingest.paper import parse_paper
 
-    text = html_paper_text(source.data, file=source.name)
-    return parse_paper(text, file=source.name, slug=source.slug, bib=source.bib or None,
-                       warn_unmatched=True)
-
+    return parse_paper(html_text(source), file=source.name, slug=source.slug,
+                       bib=source.bib or None, warn_unmatched=True)
