@@ -18,16 +18,20 @@ import re
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from citegraph import ids
 from citegraph.errors import CitegraphError, InputError, InputTooLargeError, ParseError
 from citegraph.model import GraphBatch, Node, NodeType, PropValue, Provenance, Relationship, RelType
 from ingest.base import DocumentKind, ParsedDocument, Problem, Sentence
 from ingest.bibtex import parse_bibtex_bytes, works_by_bibkey
-from ingest.latexproject import blank, find_main_files, load_project
+from ingest.latexproject import blank, find_main_files, is_main_file, load_project, project_of
 from ingest.latextext import decode_or_raw, plain_mask, plain_quote
 from ingest.paper import Heading, _add_sections, _innermost, _sentences
 from ingest.references import parse_reference, reference_node
+
+if TYPE_CHECKING:
+    from ingest.formats import Source
 
 #: Largest LaTeX source parsed (characters).
 DEFAULT_MAX_CHARS = 5_000_000
@@ -366,6 +370,38 @@ def parse_latex_project(path: str | os.PathLike[str], *, slug: str | None = None
             problems.append(Problem(str(bib_file), f"bibliography not loaded: {exc.message}"))
             continue
         works.extend(n for n in parsed.batch.nodes if n.type == NodeType.WORK)
-    name = slug or ids.slugify(main.parent.name if main.stem == "main" else main.stem)
+    name = slug or project_slug(main)
     return parse_latex_paper(project.text, file=str(main), slug=name, bib=works,
                              max_chars=max_chars, locate=project.locate, problems=problems)
+
+
+def read_latex(source: Source) -> ParsedDocument:
+    r"""Registry adapter: a main file on disk is read as its whole project; a file that a
+    main file nearby includes is read with that project (this file gives nothing of its own
+    and says so); anything else is one standalone paper."""
+    if source.path is None:
+        return parse_latex_paper(source.text(), file=source.name, slug=source.slug,
+                                 bib=source.bib)
+    if is_main_file(source.text()):
+        return parse_latex_project(source.path, bib=source.bib)
+    main = project_of(source.path)
+    if main is None:
+        return parse_latex_paper(source.text(), file=source.name, slug=source.slug,
+                                 bib=source.bib)
+    note = Problem(source.name, f"part of the LaTeX project of {main.name} ({main.parent}); "
+                                "read with it", skipped=False)
+    return ParsedDocument(DocumentKind.PAPER, GraphBatch.of(ids.work_id(project_slug(main)),
+                                                            (), ()), (note,))
+
+
+def project_slug(main: Path) -> str:
+    """A project's name: its folder's when the main file is just ``main.tex``."""
+    return ids.slugify(main.parent.name if main.stem.lower() == "main" else main.stem)
+
+
+def latex_text(source: Source) -> str:
+    """The text a LaTeX paper's offsets index: its project expanded and blanked (comments
+    and verbatim as spaces), or the file alone."""
+    if source.path is not None and is_main_file(source.text()):
+        return load_project(source.path).text
+    return blank(source.text())

@@ -201,3 +201,17 @@ def _resolve_bib(name: str, root: Path) -> Path | None:
         if candidate.is_file():
             return candidate
     return None
+
+
+def project_of(path: Path, levels: int = 3) -> Path | None:
+    """The main file of a folder at or above ``path`` (up to ``levels``) that includes it."""
+    folder = path.parent
+    for _ in range(levels):
+        for candidate in sorted(folder.glob("*.tex")):
+            if candidate != path and is_main_file(read_source(candidate)) and \
+                    path.resolve() in {f.resolve() for f in load_project(candidate).files}:
+                return candidate
+        if folder.parent == folder:
+            break
+        folder = folder.parent
+    return None

@@ -18,7 +18,7 @@ import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import yaml
 
@@ -28,6 +28,9 @@ from citegraph.model import Node, NodeType, PropValue
 from ingest.base import ParsedDocument, Problem
 from ingest.citedpaper import Cite, HeadingSpan, cited_paper
 from ingest.textio import decode_text
+
+if TYPE_CHECKING:
+    from ingest.formats import Source
 
 _FRONT = re.compile(r"\A---[ \t]*\n(.*?)\n(?:---|\.\.\.)[ \t]*(?:\n|\Z)", re.DOTALL)
 _FENCE = re.compile(r"(?ms)^[ \t]*(`{3,}|~{3,})[^\n]*\n.*?(?:^[ \t]*\1[ \t]*$|\Z)")
@@ -186,3 +189,12 @@ def read_pandoc(path: str | os.PathLike[str]) -> ParsedDocument:
     text = decode_text(p.read_bytes(), str(p))
     works, problems = bibliography_beside(p, text)
     return parse_pandoc(text, file=str(p), bib=works, problems=problems)
+
+
+def read_pandoc_markdown(source: Source) -> ParsedDocument:
+    """Registry adapter: the bibliography beside the file on disk, else the one given."""
+    text = source.text()
+    works, problems = (bibliography_beside(source.path, text) if source.path is not None
+                       else ([], []))
+    return parse_pandoc(text, file=source.name, slug=source.slug,
+                        bib=works or list(source.bib), problems=problems)

@@ -40,13 +40,6 @@ def read_paper(source: Source) -> ParsedDocument:
                        bib=source.bib or None, warn_unmatched=True)
 
 
-def read_latex(source: Source) -> ParsedDocument:
-    from ingest.latex import parse_latex_paper
-
-    return parse_latex_paper(source.text(), file=source.name, slug=source.slug,
-                             bib=source.bib)
-
-
 def pdf_text(source: Source) -> str:
     """The text a PDF's sentences index."""
     from citegraph.errors import InputError

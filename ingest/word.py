@@ -33,6 +33,7 @@ import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import PurePath
+from typing import TYPE_CHECKING
 
 from citegraph.errors import InputError, InputTooLargeError
 from citegraph.model import Node
@@ -42,6 +43,9 @@ from ingest.refmgr import RefItem, bib_document_id, work_node
 from ingest.refmgr_csl import csl_item
 from ingest.refmgr_endnote import endnote_xml_item
 from ingest.xmlsafe import local, parse_xml, text_of
+
+if TYPE_CHECKING:
+    from ingest.formats import Source
 
 #: Largest member of the archive read (bytes, uncompressed).
 MAX_MEMBER = 50_000_000
@@ -295,3 +299,23 @@ def parse_docx(data: bytes, *, file: str, slug: str | None = None) -> ParsedDocu
 def parse_odt(data: bytes, *, file: str, slug: str | None = None) -> ParsedDocument:
     """An .odt: paragraphs, headings (outline level), notes, citation reference marks."""
     return _word_paper(odt_paragraphs(data, file), file, slug, "odt")
+
+
+def read_docx(source: Source) -> ParsedDocument:
+    """Registry adapter: a .docx."""
+    return parse_docx(source.data, file=source.name, slug=source.slug)
+
+
+def read_odt(source: Source) -> ParsedDocument:
+    """Registry adapter: an .odt."""
+    return parse_odt(source.data, file=source.name, slug=source.slug)
+
+
+def docx_text(source: Source) -> str:
+    """The text a .docx's offsets index: its paragraphs (then notes) joined by blank lines."""
+    return _cites(docx_paragraphs(source.data, source.name), source.name)[0]
+
+
+def odt_text(source: Source) -> str:
+    """The text an .odt's offsets index."""
+    return _cites(odt_paragraphs(source.data, source.name), source.name)[0]

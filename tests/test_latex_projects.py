@@ -120,3 +120,18 @@ def test_nocite_star_cites_the_whole_bibliography_and_later_bibliographies_count
     assert from_paper == {"work:bib:Doe2001", "work:bib:roe99", "work:bib:unread"}
     [nocite] = [r for r in doc.batch.relationships if r.provenance.method == "nocite"]
     assert nocite.target == "work:bib:unread" and nocite.source == "work:p"
+
+
+def test_the_registry_reads_a_project_once(tmp_path: Path) -> None:
+    from ingest.formats import Source, read
+
+    folder = _write(tmp_path, {
+        "main.tex": "\\documentclass{book}\n\\begin{document}\n\\input{ch}\n\\end{document}\n",
+        "ch.tex": "\\section{A}As \\cite{k} says.\n"})
+    main, _ = read(Source("main.tex", (folder / "main.tex").read_bytes(),
+                          path=folder / "main.tex"))
+    assert main.summary["citations"] == 1
+    part, _ = read(Source("ch.tex", (folder / "ch.tex").read_bytes(), path=folder / "ch.tex"))
+    assert not part.batch.nodes and "part of the LaTeX project of main.tex" in str(
+        part.problems[0])
+    assert part.batch.document == main.batch.document

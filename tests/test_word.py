@@ -107,3 +107,17 @@ def test_bad_word_files_are_typed_errors() -> None:
                    file="x.docx")
     with pytest.raises(InputTooLargeError):
         parse_odt(_zip({"content.xml": b" " * (MAX_MEMBER + 1)}), file="x.odt")
+
+
+def test_the_registry_reads_word_and_pandoc_files() -> None:
+    from ingest.formats import Source, read
+
+    for suffix in (".docx", ".odt", ".md"):
+        path = _one(suffix)
+        doc, match = read(Source(path.name, path.read_bytes(), path=path))
+        assert match.format.name in ("docx", "odt", "pandoc-markdown")
+        assert sum(_cited(doc).values()) == 22
+    with pytest.raises(InputError, match="no text"):
+        read(Source("empty.docx", _zip({"word/document.xml": (
+            b'<w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/'
+            b'2006/main"/>')})))
