@@ -59,13 +59,14 @@ def read_targets(file: str) -> dict[str, set[Target]]:
     from citegraph.model import NodeType, RelType
     from ingest.legal import read_legal_text
 
+    _REFERENCE_TYPES = (RelType.REFERS_TO, RelType.INTERPRETS, RelType.AMENDS)  # noqa: N806
     doc = read_legal_text(REAL / file)
     nodes = {n.id: n for n in doc.batch.nodes}
     own = f"article:{nodes[doc.batch.document].props['work_iri']!s}#"
     out: dict[str, set[Target]] = defaultdict(set)
     for rel in doc.batch.relationships:
         source = nodes.get(rel.source)
-        if rel.type not in (RelType.REFERS_TO, RelType.INTERPRETS) or source is None or \
+        if rel.type not in _REFERENCE_TYPES or source is None or \
                 source.type is not NodeType.ARTICLE:
             continue
         number = str(source.props["number"])
