@@ -458,8 +458,11 @@ def _title(raw: _Raw) -> str:
 def _work_id(raw: _Raw) -> str | None:
     """DOI first, then the key, then (keyless entries) title and year: the rules of every
     bibliography format (:func:`ingest.refmgr.work_identity`)."""
+    doi = _doi(raw)
+    if doi is None and raw.key.strip():
+        return ids.work_id_from_bibkey(raw.key)  # the common case, without the slower rules
     year = _year(raw.fields.get("year")) or _year(raw.fields.get("date"))
-    return work_identity(doi=_doi(raw), key=raw.key, title=_title(raw), year=year,
+    return work_identity(doi=doi, key=raw.key, title=_title(raw), year=year,
                          authors=_names(raw.fields.get("author")))
 
 
