@@ -29,6 +29,7 @@ from ingest.latexproject import blank, find_main_files, is_main_file, load_proje
 from ingest.latextext import decode_or_raw, plain_mask, plain_quote
 from ingest.paper import Heading, _add_sections, _innermost, _sentences
 from ingest.references import parse_reference, reference_node
+from ingest.refmgr import work_stub
 
 if TYPE_CHECKING:
     from ingest.formats import Source
@@ -228,7 +229,7 @@ class _Linker:
         """(Work id, linked to a reference?)."""
         known = self.by_key.get(key.lower())
         if known is not None:
-            self.extra.setdefault(known.id, _stub(known))
+            self.extra.setdefault(known.id, work_stub(known))
             return known.id, True
         if key.lower() in self.items:
             body = decode_or_raw(re.sub(r"\\newblock\b", " ", self.items[key.lower()][0]))[0]
@@ -240,13 +241,6 @@ class _Linker:
         self.extra.setdefault(work, Node(work, NodeType.WORK, key, {
             "stub": True, "status": "unresolved", "bibkey": key}))
         return work, False
-
-
-def _stub(known: Node) -> Node:
-    props: dict[str, PropValue] = {k: v for k, v in known.props.items()
-                                   if k in ("title", "year", "bibkey", "doi")}
-    props["stub"] = True
-    return Node(known.id, NodeType.WORK, known.label, props)
 
 
 Locate = Callable[[int], tuple[str, int]]

@@ -24,9 +24,10 @@ import yaml
 
 from citegraph import ids
 from citegraph.errors import CitegraphError
-from citegraph.model import Node, NodeType, PropValue
+from citegraph.model import Node, NodeType
 from ingest.base import ParsedDocument, Problem
 from ingest.citedpaper import Cite, HeadingSpan, cited_paper
+from ingest.refmgr import work_stub
 from ingest.textio import decode_text
 
 if TYPE_CHECKING:
@@ -92,13 +93,6 @@ def front_matter(text: str) -> dict[str, Any]:
     return value if isinstance(value, dict) else {}
 
 
-def _stub(node: Node) -> Node:
-    props: dict[str, PropValue] = {k: v for k, v in node.props.items()
-                                   if k in ("title", "year", "bibkey", "doi", "authors")}
-    props["stub"] = True
-    return Node(node.id, NodeType.WORK, node.label, props)
-
-
 def _unresolved(key: str) -> Node:
     return Node(ids.work_id_from_bibkey(key), NodeType.WORK, key,
                 {"stub": True, "status": "unresolved", "bibkey": key})
@@ -134,7 +128,7 @@ def parse_pandoc(text: str, *, file: str, slug: str | None = None, bib: list[Nod
                 reported.append(Problem(file, f"citation key {key!r} is in no bibliography",
                                         text.count("\n", 0, citation.start) + 1, key,
                                         skipped=False))
-            works.append((_stub(node) if not node.is_stub else node, key))
+            works.append((work_stub(node) if not node.is_stub else node, key))
         cites.append(Cite(citation.start, citation.end, tuple(works), "pandoc"))
     meta = front_matter(text)
     title = meta.get("title") if isinstance(meta.get("title"), str) else None

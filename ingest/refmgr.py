@@ -183,3 +183,19 @@ def last_first(family: str, given: str = "") -> str:
     """
     family, given = clean(family), clean(given)
     return f"{family}, {given}" if family and given else family or given
+
+
+#: What a stub of a bibliography's Work carries when the citing reader only knows it by key.
+STUB_PROPS = ("title", "year", "bibkey", "doi", "authors")
+
+
+def work_stub(node: Node, *, keep: Iterable[str] | None = STUB_PROPS) -> Node:
+    """A stub of a Work (all its properties with ``keep=None``): it creates the node if its
+    bibliography was not loaded, and never overwrites what the bibliography says.
+
+    >>> work_stub(Node("work:bib:k", NodeType.WORK, "T", {"title": "T", "venue": "V"})).props
+    {'title': 'T', 'stub': True}
+    """
+    wanted = None if keep is None else set(keep)
+    props = {k: v for k, v in node.props.items() if wanted is None or k in wanted}
+    return Node(node.id, node.type, node.label, {**props, "stub": True})

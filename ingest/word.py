@@ -36,10 +36,9 @@ from pathlib import PurePath
 from typing import TYPE_CHECKING
 
 from citegraph.errors import InputError, InputTooLargeError
-from citegraph.model import Node
 from ingest.base import ParsedDocument, Problem
 from ingest.citedpaper import Cite, HeadingSpan, cited_paper
-from ingest.refmgr import RefItem, bib_document_id, work_node
+from ingest.refmgr import RefItem, bib_document_id, work_node, work_stub
 from ingest.refmgr_csl import csl_item
 from ingest.refmgr_endnote import endnote_xml_item
 from ingest.xmlsafe import local, parse_xml, text_of
@@ -261,7 +260,7 @@ def _cites(paras: list[Para], file: str) -> tuple[str, list[HeadingSpan], list[C
                                         offset + len(para.text)))
         for start, end, instruction in para.fields:
             items, maker = field_items(instruction, file)
-            works = tuple((_stub(n), i.key or i.place) for i in items
+            works = tuple((work_stub(n, keep=None), i.key or i.place) for i in items
                           if (n := work_node(i, document, f"{maker}-field")) is not None)
             if maker.endswith("broken") or (maker and not works):
                 problems.append(Problem(file, f"citation field ({maker}) names no readable "
@@ -273,12 +272,6 @@ def _cites(paras: list[Para], file: str) -> tuple[str, list[HeadingSpan], list[C
         text_parts.append(para.text)
         offset += len(para.text) + 2
     return "\n\n".join(text_parts), headings, cites, problems
-
-
-def _stub(node: Node) -> Node:
-    """The cited Work as a stub: it creates the node if the library was not loaded, and
-    never overwrites what a bibliography file says."""
-    return Node(node.id, node.type, node.label, {**node.props, "stub": True})
 
 
 def _word_paper(paras: list[Para], file: str, slug: str | None, fmt: str) -> ParsedDocument:
