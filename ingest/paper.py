@@ -36,6 +36,7 @@ from citegraph.text import (
     roman_value,
 )
 from citegraph.text import split_sentences as split_sentences  # re-exported
+from ingest.authoryear import find_author_year, match_item, year_index
 from ingest.base import DocumentKind, ParsedDocument, Problem, Sentence
 from ingest.footnotes import Context, find_footnotes, footnote_graph, in_definitions, plain
 from ingest.references import (
@@ -64,6 +65,9 @@ _REFERENCES_TITLE = re.compile(
     r"(?:References?|Bibliography|Works Cited|Literature Cited|Reference List|Sources|"
     r"Notes|Endnotes|Footnotes|Literature|参考文献|引用文献|注释|注释与参考文献)[ \t]*:?",
     re.IGNORECASE)
+#: Titles that name the reference list only when they stand alone (a numbered section
+#: "3.8 Footnotes" is about footnotes).
+_NOTES_TITLE = re.compile(r"(?:Notes|Endnotes|Footnotes)[ \t]*:?", re.IGNORECASE)
 _MARKER = re.compile(
     r"(?<!\\)\[(?P<body>\d{1,3}(?:[ \t]*[,;–—-][ \t]*\d{1,3})*)\]"
     r"(?:[ \t]*[–—-][ \t]*\[(?P<upto>\d{1,3})\])?")
@@ -280,7 +284,7 @@ def find_headings(text: str) -> list[Heading]:
         if cont >= 0:
             title = f"{title} {lines[cont].stripped}"
             end, skip_until, heading_line = lines[cont].end, cont, cont
-        if _REFERENCES_TITLE.fullmatch(title):
+        if _REFERENCES_TITLE.fullmatch(title) and not _NOTES_TITLE.fullmatch(title):
             headings.append(Heading("references", title, 1, start, end, end, False))
         else:
             headings.append(Heading(number, title, len(number_t), start, end, end))
@@ -520,6 +524,7 @@ def parse_paper(text: str, *, file: str, slug: str, bib: Sequence[Node] | None =
                                     "references", skipped=False))
 
     sentences = _sentences(text, slug, paper_id, headings, ref_heading, ref_end)
+    summary_extra: dict[str, int] = {}
     calls, notes = find_footnotes(text)
     if notes:
         in_notes = in_definitions(notes)
@@ -533,6 +538,11 @@ def parse_paper(text: str, *, file: str, slug: str, bib: Sequence[Node] | None =
                                 "Endnotes, Footnotes, Literature, 参考文献 or 注释) and no "
                                 "BibTeX: they are kept as unresolved references", None,
                                 "references", skipped=False))
+    if reference_targets and ref_heading is not None and not marker_count:
+        author_year = _add_author_year(text, slug, paper_id, headings, ref_heading, ref_end,
+                                       sentences, reference_targets, rels)
+        if author_year:
+            summary_extra["author_year"] = author_year
     if calls or notes:
         ctx = _footnote_context(text, slug, paper_id, headings, sentences, file)
         note_nodes, note_rels, note_problems = footnote_graph(calls, notes, ctx)
@@ -547,8 +557,37 @@ def parse_paper(text: str, *, file: str, slug: str, bib: Sequence[Node] | None =
                "unresolved": sum(1 for n in nodes if n.props.get("status") == "unresolved")}
     if calls or notes:
         summary.update(footnotes=len(notes), footnote_calls=len(calls))
+    summary.update(summary_extra)
     return ParsedDocument(DocumentKind.PAPER, GraphBatch.of(paper_id, nodes, rels),
                           tuple(problems), tuple(sentences), summary)
+
+
+def _add_author_year(text: str, slug: str, paper_id: str, headings: Sequence[Heading],
+                     ref: Heading, ref_end: int, sentences: Sequence[Sentence],
+                     targets: dict[int, _Target], rels: list[Relationship]) -> int:
+    """CITES from the section of each author-year call to the reference-list entry with the
+    same first surname and year. Returns the number of items linked."""
+    entries = split_reference_list(text, ref.body, ref_end)
+    parsed = ((position, parse_reference(e.raw)) for position, e in
+              enumerate(entries, start=1))
+    index = year_index((str(e.number or n), r.authors, r.year) for (n, r), e in
+                       zip(parsed, entries, strict=True))
+    starts = [s.start for s in sentences]
+    linked = 0
+    for call in find_author_year(text, 0, ref.start):
+        owner = _innermost(headings, call.start)
+        source = _section_id(slug, owner) if owner is not None else paper_id
+        quote = _sentence_around(text, sentences, starts, Marker((), call.start, call.end))
+        for item in call.items:
+            key = match_item(index, item)
+            target = targets.get(int(key)) if key else None
+            if target is None:
+                continue
+            linked += 1
+            rels.append(Relationship(source, target.work_id, RelType.CITES, Provenance(
+                paper_id, owner.number if owner else "", (call.start, call.end), plain(quote),
+                "author-year", target.confidence * 0.9), props={"cited_as": " ".join(item)}))
+    return linked
 
 
 def _footnote_context(text: str, slug: str, paper_id: str, headings: Sequence[Heading],

@@ -206,7 +206,9 @@ def _breaks(previous: PdfLine, line: PdfLine, lefts: Sequence[float], right: flo
     gap = previous.bottom - line.bottom
     if gap > 1.6 * size or gap < -size:
         return True
-    centred = indented and line.x1 < right - 2 * size
+    # Centred: as far from the right edge as from the left (a heading), not merely short
+    # (the last line of a reference entry under a hanging indent).
+    centred = indented and abs(line.x0 - left - (right - line.x1)) < 2 * size
     return (indented and ends) or centred or (ends and _is_centred(previous, lefts, right))
 
 

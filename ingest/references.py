@@ -118,14 +118,27 @@ def _split_paragraphs(region: str, offset: int) -> list[ReferenceEntry]:
         pieces.append((pos, blank.start()))
         pos = blank.end()
     pieces.append((pos, len(region)))
-    if len(pieces) == 1:
-        # No blank lines: one entry per line.
-        pieces, pos = [], 0
-        for line in region.split("\n"):
-            pieces.append((pos, pos + len(line)))
-            pos += len(line) + 1
+    if sum(1 for a, b in pieces if region[a:b].strip()) == 1:
+        pieces = _split_lines(region)  # no blank lines between the entries
     entries = [_entry(region, offset, a, b, None) for a, b in pieces]
     return [e for e in entries if e.raw]
+
+
+def _split_lines(region: str) -> list[tuple[int, int]]:
+    """Entries of a list without blank lines: a line starts a new entry when it is not
+    indented, opens with a capital and the line before ended an entry (``.``); otherwise
+    it continues the entry (a wrapped line, a hanging indent)."""
+    pieces: list[tuple[int, int]] = []
+    pos, previous = 0, ""
+    for line in region.split("\n"):
+        starts = (not pieces or (line[:1].isupper() and previous.rstrip().endswith(".")))
+        if line.strip() and starts:
+            pieces.append((pos, pos + len(line)))
+        elif pieces:
+            pieces[-1] = (pieces[-1][0], pos + len(line))
+        previous = line if line.strip() else previous
+        pos += len(line) + 1
+    return pieces
 
 
 def _entry(region: str, offset: int, a: int, b: int, number: int | None) -> ReferenceEntry:
@@ -136,6 +149,9 @@ def _entry(region: str, offset: int, a: int, b: int, number: int | None) -> Refe
 
 
 # -- parsing -----------------------------------------------------------------------------
+
+_YEAR_ONLY = re.compile(r"(?:1[5-9]\d\d|20\d\d)[a-z]?")
+
 
 def parse_reference(raw: str) -> ParsedReference:
     """Find authors, year, title, venue, DOI and URL in one reference string.
@@ -160,6 +176,9 @@ def parse_reference(raw: str) -> ParsedReference:
     rest = " ".join(rest.split()).strip(" .,;")
     year = _find_year(rest)
     authors_text, title, venue_text = _split_parts(rest)
+    if title and _YEAR_ONLY.fullmatch(title.strip(" .()")) and venue_text:
+        # Author-year style: "Doe, Jane. 2010. Title. Venue." -- the year is no title.
+        title, _, venue_text = venue_text.partition(". ")
     return ParsedReference(
         raw=raw.strip(), authors=_split_authors(authors_text), year=year,
         title=_clean(title), venue=_clean_venue(venue_text), doi=doi, url=url)
