@@ -52,3 +52,23 @@ def test_doctests() -> None:
     import ingest.footcites
 
     assert doctest.testmod(ingest.footcites).failed == 0
+
+
+def test_markdown_footnotes_give_cites_with_the_calling_sentence() -> None:
+    from citegraph.model import RelType
+    from ingest.paper import parse_paper
+
+    text = ("# A Note\n\n## 1 Law\n\nCourts differ on this.[^1] Later ones agree.[^2]\n\n"
+            "[^1]: See Alpha v. Beta, 101 U.S. 1, 5 (1880).\n"
+            "[^2]: Id. at 7; cf. 42 U.S.C. § 1983.\n")
+    doc = parse_paper(text, file="note.md", slug="note")
+    cites = [r for r in doc.batch.relationships
+             if r.type == RelType.CITES and r.provenance.method == "footnote"
+             and r.source.startswith("section:note/1")]
+    assert sorted(r.target for r in cites) == ["work:case:101-u-s-1", "work:case:101-u-s-1",
+                                               "work:law:42-u-s-c-1983"]
+    assert {r.provenance.quote for r in cites} == {"Courts differ on this.",
+                                                   "Later ones agree."}
+    notes = [n for n in doc.batch.nodes if n.props.get("kind") == "footnote"]
+    assert [n.props["number"] for n in notes] == ["1", "2"]
+    assert notes[0].props["calling_sentence"] == "Courts differ on this."
