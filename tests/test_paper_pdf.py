@@ -142,3 +142,16 @@ def test_law_review_footnotes_run_from_one_and_are_called(path: Path) -> None:
     body = render(layout).split("\n[^1]: ", 1)[0]
     called = {int(n) for n in re.findall(r"\[\^(\d+)\]", body)}
     assert len(called & set(numbers)) >= 0.9 * len(numbers)
+
+
+PAPER_PDFS = sorted((Path(__file__).resolve().parents[1] / ".." / "shared" / "corpus" / "real"
+                     / "papers").glob("**/*.pdf"))
+
+
+@pytest.mark.parametrize("path", PAPER_PDFS, ids=lambda p: p.stem[:40])
+def test_paper_pdfs_parse_with_sections_and_plain_quotes(path: Path) -> None:
+    text = extract_pdf_text(path.read_bytes(), file=str(path))
+    doc = parse_paper(text, file=str(path), slug="p")
+    assert doc.summary["sections"] >= 2 and doc.summary["sentences"] > 100
+    assert all("[^" not in r.provenance.quote for r in doc.batch.relationships
+               if r.provenance.method in ("footnote", "author-year"))
