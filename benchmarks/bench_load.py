@@ -7,16 +7,20 @@ same synthetic data in the same run; also the same writes with the cyclic GC pau
 relationship (``tracemalloc``) at the largest size. Neo4j: the store's batched loader
 (batches coalesced to ``--bulk`` relationships, and one batch per paper) against one
 ``MERGE`` query per relationship, same data, same server, same run (the per-row side runs
-on a sample of the relationships and its rate is extrapolated; the script says so).
+on a sample of the relationships and its rate is extrapolated; the script says so). Then
+the offline importer on the same corpus (``neo4j-admin database import full`` from the CSV
+``citegraph.stores.neo4j_import`` writes, into a fresh home; a server is started on it and
+the counts checked), its rate reported beside (``--no-import`` skips it).
 
 Run: ``.venv/bin/python -m benchmarks.bench_load [--sizes 100000,300000,1000000] [--quick]
 [--no-neo4j | --neo4j-only] [--neo4j-size N] [--per-row-sample 3000] [--bulk 20000]
-[--no-memory]``
+[--no-memory] [--no-import]``
 """
 
 from __future__ import annotations
 
 import gc
+import re
 import sys
 import tempfile
 import tracemalloc
@@ -27,6 +31,7 @@ from typing import Any
 import networkx as nx
 
 from benchmarks.common import (
+    REPO,
     Neo4jHandle,
     Result,
     Stopwatch,
@@ -40,6 +45,7 @@ from benchmarks.common import (
     sizes_of,
 )
 from benchmarks.synth import SynthSpec, graph_batches, spec_for
+from citegraph.errors import StoreError
 from citegraph.model import GraphBatch, Node, Relationship
 from citegraph.stores.base import GraphStore
 from citegraph.stores.embedded import EmbeddedStore
@@ -255,14 +261,15 @@ def neo4j_results(size: int, seed: int, sample: int, bulk: int) -> list[Result]:
             return [Result("load Neo4j", "skipped: no Neo4j server", float("nan"), "", "")]
         from citegraph.stores.neo4j_store import Neo4jStore
 
-        store = Neo4jStore(handle.driver, handle.database)
+        # Counting after a load on a busy, cold server can take seconds: a long limit.
+        store = Neo4jStore(handle.driver, handle.database, timeout_s=120.0)
         store.clear()
         batches = list(graph_batches(spec_for(size, seed=seed)))
         rels = rel_count(batches)
         wall, on_cpu = write_all(store, coalesce(batches, bulk), handle)
+        print(f"neo4j batched: {rels:,} rels in {wall:.1f} s", file=sys.stderr)
         assert store.counts().total_relationships == rels, "Neo4j lost relationships"
         rate, rate_cpu = rels / wall, _per_s(rels, on_cpu)
-        print(f"neo4j batched: {rels:,} rels in {wall:.1f} s", file=sys.stderr)
         # The last papers: delete their relationships, write them back one query per
         # relationship, delete again, write them back one store batch per paper.
         tail: list[GraphBatch] = []
@@ -299,12 +306,63 @@ def neo4j_results(size: int, seed: int, sample: int, bulk: int) -> list[Result]:
         ]
 
 
+def _importer_seconds(output: str) -> float | None:
+    """The importer's own "IMPORT DONE in 1m 2s 345ms" figure, in seconds."""
+    match = re.search(r"IMPORT DONE in (?:(\d+)m )?(?:(\d+)s )?(\d+)ms", output)
+    if match is None:
+        return None
+    minutes, seconds, millis = (int(g or 0) for g in match.groups())
+    return minutes * 60 + seconds + millis / 1000
+
+
+def import_results(size: int, seed: int) -> list[Result]:
+    """The offline importer on the same corpus: CSV writing, then ``neo4j-admin database
+    import full`` into a fresh home, then a server on it (counts checked)."""
+    sys.path.insert(0, str(REPO / "tests"))
+    import neo4j_server as launcher
+    from neo4j import GraphDatabase
+
+    from citegraph.stores.neo4j_import import run_import, write_import_csv
+    from citegraph.stores.neo4j_store import Neo4jStore
+
+    batches = list(graph_batches(spec_for(size, seed=seed)))
+    rels = rel_count(batches)
+    with tempfile.TemporaryDirectory(prefix="citegraph-import-") as tmp:
+        with Stopwatch() as csv_sw:
+            files = write_import_csv(batches, Path(tmp) / "csv")
+        home = Path(tmp) / "home"
+        with Stopwatch() as import_sw:
+            output = run_import(files, home, str(REPO / ".cache/neo4j/lib/*"))
+        own = _importer_seconds(output)
+        with launcher.Neo4jServer(data_dir=home) as server:
+            driver = GraphDatabase.driver(server.uri, auth=None)
+            try:
+                store = Neo4jStore(driver)
+                store.write(files.leftover)
+                total = store.counts().total_relationships
+            finally:
+                driver.close()
+    assert files.relationship_count + len(files.leftover.relationships) == total, \
+        "the import lost relationships"
+    out = [Result("load Neo4j", "offline import: neo4j-admin database import full, whole "
+                  "command (JVM start included)", rels / import_sw.wall, "rel/s", "report",
+                  None, rels, f"{len(files.leftover.relationships)} rels left to the driver")]
+    if own is not None:
+        out.append(Result("load Neo4j", "offline import: the importer's own time",
+                          rels / own, "rel/s", "report", None, rels))
+    out.append(Result("load Neo4j", "offline import: writing the CSV (merge + files)",
+                      rels / csv_sw.wall, "rel/s", "report", None, rels, cpu=rels / csv_sw.cpu))
+    return out
+
+
 def main(argv: Sequence[str] | None = None) -> list[Result]:
     p = parser(__doc__ or "", [100_000, 300_000, 1_000_000], [2_000, 5_000, 10_000])
     p.add_argument("--no-neo4j", action="store_true")
     p.add_argument("--neo4j-only", action="store_true",
                    help="only the Neo4j part (results saved as bench_load_neo4j)")
     p.add_argument("--no-memory", action="store_true")
+    p.add_argument("--no-import", action="store_true",
+                   help="skip the offline importer (neo4j-admin database import)")
     p.add_argument("--per-row-sample", type=int, default=3000)
     p.add_argument("--bulk", type=int, default=20_000,
                    help="relationships per coalesced Neo4j batch")
@@ -332,6 +390,11 @@ def main(argv: Sequence[str] | None = None) -> list[Result]:
             results += rows
             if rows[0].figure == rows[0].figure:  # not NaN: the server was there
                 walls.append((rows[0].size or size) / rows[0].figure)
+        if not args.no_import:
+            try:
+                results += import_results(max(neo_sizes), args.seed)
+            except StoreError as exc:  # report what the driver side measured anyway
+                print(f"offline import failed: {exc}", file=sys.stderr)
         if len(walls) == len(neo_sizes) > 1:
             results.append(scaling_results("load Neo4j", "batched load wall time",
                                            neo_sizes, walls))

@@ -56,6 +56,13 @@ def test_from_settings_accepts_bolt_and_routing_uris(
         store.write(small_batch())
         assert store.counts().relationships == {"CITES": 2}
         assert store.ping()
+        # Reads are READ transactions (routed to a follower in a cluster), writes go to
+        # the leader with the version bump: both work through the routing driver.
+        before = store.version()
+        assert {n.id for n in store.neighbours("work:0").nodes} == {"work:0", "work:1",
+                                                                    "work:2"}
+        store.write(small_batch())
+        assert store.version() != before
     finally:
         store.close()
     # The store made that driver, so close() closed it.

@@ -223,6 +223,42 @@ def merge_nodes_query(node_type: NodeType, rows: Sequence[Mapping[str, Any]]) ->
     return query, {"rows": list(rows)}
 
 
+def create_nodes_query(node_type: NodeType, rows: Sequence[Mapping[str, Any]]) -> Statement:
+    """Create nodes known to be new (absent before this transaction, once in the batch);
+    rows as for :func:`merge_nodes_query`, whose ``ON CREATE`` branch this is.
+
+    No ``MERGE`` lock-and-look-up per row; the uniqueness constraint still refuses a
+    duplicate.
+    """
+    name = label(node_type)
+    query = (
+        "UNWIND $rows AS row\n"
+        f"CREATE (n:{name} {{id: row.id}})\n"
+        "SET n.label = row.label, n += row.props\n"
+        f"SET n.{SEARCH_TEXT_PROPERTY} = {search_text_expression(node_type)}\n"
+        "RETURN row.id AS id, elementId(n) AS eid"
+    )
+    return query, {"rows": list(rows)}
+
+
+def create_relationships_query(rtype: RelType, rows: Sequence[Mapping[str, Any]]) -> Statement:
+    """Create relationships known to be new (an endpoint was created in this transaction;
+    one row per identity); rows as for :func:`merge_relationships_query`.
+
+    ``CREATE`` needs no ``Expand(Into)`` to look for an existing edge, nor the eager
+    barrier ``MERGE`` plans.
+    """
+    query = (
+        "UNWIND $rows AS row\n"
+        "MATCH (a) WHERE elementId(a) = row.a\n"
+        "MATCH (b) WHERE elementId(b) = row.b\n"
+        f"CREATE (a)-[r:{rel_type(rtype)}]->(b)\n"
+        "SET r = row.props\n"
+        "RETURN count(*) AS written"
+    )
+    return query, {"rows": list(rows)}
+
+
 def merge_relationships_query(rtype: RelType, rows: Sequence[Mapping[str, Any]]) -> Statement:
     """Upsert relationships of one type; rows are ``{a, b, key, props}``.
 

@@ -286,10 +286,21 @@ class Neo4jStore(GraphStore):
                    else WriteResult(0, 0))
         eids = {node_id: eid for node_id, (_, eid) in existing.items()
                 if node_id not in doomed}
-        eids.update(self._merge_nodes(tx, batch.nodes))
-        self._merge_relationships(tx, batch, eids)
+        fresh = self._fresh_nodes(batch, set(eids))
+        eids.update(self._write_nodes(tx, batch.nodes, fresh))
+        self._write_relationships(tx, batch, eids, fresh)
         return WriteResult(len(batch.nodes), len(batch.relationships),
                            deleted.deleted_relationships, deleted.deleted_nodes)
+
+    @staticmethod
+    def _fresh_nodes(batch: GraphBatch, present: set[str]) -> set[str]:
+        """Ids of the batch's nodes absent before the batch and named once in it: they
+        are CREATEd, and so is every relationship touching one of them."""
+        seen: set[str] = set()
+        repeated: set[str] = set()
+        for node in batch.nodes:
+            (repeated if node.id in seen else seen).add(node.id)
+        return seen - repeated - present
 
     def _validate(self, tx: neo4j.ManagedTransaction, batch: GraphBatch,
                   doomed: set[str]) -> dict[str, tuple[NodeType, str]]:
@@ -343,29 +354,41 @@ class Neo4jStore(GraphStore):
         return found
 
     @staticmethod
-    def _merge_nodes(tx: neo4j.ManagedTransaction, nodes: Sequence[Node]) -> dict[str, str]:
-        """Upsert nodes grouped by label; return each node's elementId."""
-        by_type: dict[NodeType, list[dict[str, Any]]] = defaultdict(list)
+    def _write_nodes(tx: neo4j.ManagedTransaction, nodes: Sequence[Node],
+                     fresh: set[str]) -> dict[str, str]:
+        """Create the fresh nodes and upsert the rest, grouped by label; return each
+        node's elementId."""
+        groups: dict[tuple[bool, NodeType], list[dict[str, Any]]] = defaultdict(list)
         for node in nodes:
-            by_type[node.type].append(node_row(node))
+            groups[(node.id in fresh, node.type)].append(node_row(node))
         eids: dict[str, str] = {}
-        for node_type, rows in by_type.items():
+        for (new, node_type), rows in groups.items():
+            build = cypher.create_nodes_query if new else cypher.merge_nodes_query
             for chunk in _chunks(rows):
-                query, params = cypher.merge_nodes_query(node_type, chunk)
+                query, params = build(node_type, chunk)
                 eids.update((rec["id"], rec["eid"]) for rec in tx.run(query, params))
         return eids
 
     @staticmethod
-    def _merge_relationships(tx: neo4j.ManagedTransaction, batch: GraphBatch,
-                             eids: Mapping[str, str]) -> None:
-        groups: dict[RelType, list[dict[str, Any]]] = defaultdict(list)
+    def _write_relationships(tx: neo4j.ManagedTransaction, batch: GraphBatch,
+                             eids: Mapping[str, str], fresh: set[str]) -> None:
+        """CREATE the relationships touching a fresh node (once per identity, the last
+        one winning as with MERGE), MERGE the others."""
+        last: dict[tuple[str, str, str, str], Relationship] = {}
         for rel in batch.relationships:
+            last[rel.identity] = rel
+        groups: dict[tuple[bool, RelType], list[dict[str, Any]]] = defaultdict(list)
+        for rel in batch.relationships:
+            new = rel.source in fresh or rel.target in fresh
+            if new and last[rel.identity] is not rel:
+                continue
             row = rel_row(rel)
             row["a"], row["b"] = eids[rel.source], eids[rel.target]
-            groups[rel.type].append(row)
-        for rtype, rows in groups.items():
+            groups[(new, rel.type)].append(row)
+        for (new, rtype), rows in groups.items():
+            build = cypher.create_relationships_query if new else cypher.merge_relationships_query
             for chunk in _chunks(rows):
-                query, params = cypher.merge_relationships_query(rtype, chunk)
+                query, params = build(rtype, chunk)
                 written = tx.run(query, params).single(strict=True)["written"]
                 if written < len(chunk):
                     raise ModelError(f"{len(chunk) - written} {rtype} relationships refer to "
