@@ -106,9 +106,9 @@ def test_missing_endpoint_detected_in_cypher_rolls_back(neo4j_store: Neo4jStore)
     batch = GraphBatch.of("x", [Node("work:9", NodeType.WORK, "nine")], [rel])
 
     def work(tx: neo4j.ManagedTransaction) -> None:
-        eids = neo4j_store._merge_nodes(tx, batch.nodes)
+        eids = neo4j_store._write_nodes(tx, batch.nodes, set())
         eids.update({"work:1": "4:no-such-db:1", "work:2": "4:no-such-db:2"})
-        neo4j_store._merge_relationships(tx, batch, eids)
+        neo4j_store._write_relationships(tx, batch, eids, set())
 
     with pytest.raises(ModelError, match="unknown nodes"):
         neo4j_store._write(work)

@@ -196,7 +196,7 @@ def import_command(java: str, classpath: str, files: ImportFiles,
                    database: str = "neo4j") -> list[str]:
     """The ``neo4j-admin database import full`` command line (run it with ``NEO4J_HOME``
     set to the server's home directory, the server stopped)."""
-    args = [java, "-cp", classpath, ADMIN_MAIN, "database", "import", "full",
+    args = [java, "-Xmx2g", "-cp", classpath, ADMIN_MAIN, "database", "import", "full", "--verbose",
             "--overwrite-destination=true", f"--array-delimiter={ARRAY_DELIMITER}",
             "--multiline-fields=true", "--skip-bad-relationships=false",
             "--skip-duplicate-nodes=false"]
