@@ -16,6 +16,7 @@ from fastapi_offline import FastAPIOffline
 
 from api.deps import ResponseCache, StoreHolder
 from api.errors import install_error_handlers
+from api.guards import Guard
 from api.routes import analytics, cypher, export, graph, ingest, meta, nodes
 from citegraph.settings import Settings, get_settings
 from citegraph.stores.base import GraphStore
@@ -51,6 +52,7 @@ def create_app(settings: Settings | None = None, store: GraphStore | None = None
     app.state.response_cache = ResponseCache()
     app.state.upload_slots = asyncio.Semaphore(max(1, settings.max_uploads))
     install_error_handlers(app)
+    app.add_middleware(Guard, settings=settings)
     for module in (meta, nodes, graph, analytics, export, ingest, cypher):
         app.include_router(module.router)
     import api.explorer

@@ -133,9 +133,15 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
 
     # Workers are separate processes: they read the store location from the environment.
     os.environ["CITEGRAPH_STORE"] = str(settings.store)
+    # api/server.py bounds the time for a request's headers (uvicorn has no such deadline);
+    # connections and tasks beyond max_connections get 503; headers over 16 KiB get 400.
     uvicorn.run("api.app:create_app", factory=True,
                 host=args.host or settings.host, port=args.port or settings.port,
-                workers=args.workers or settings.workers)
+                workers=args.workers or settings.workers,
+                http="api.server:DeadlineH11Protocol", timeout_keep_alive=settings.keep_alive_s,
+                limit_concurrency=settings.max_connections,
+                h11_max_incomplete_event_size=16 * 1024, timeout_graceful_shutdown=10,
+                server_header=False)
     return 0
 
 

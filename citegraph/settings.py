@@ -65,6 +65,14 @@ class Settings(BaseSettings):
     query_timeout_s: float = 5.0
     max_input_bytes: int = 64 * 1024 * 1024
 
+    # The HTTP server's own guards (api/guards.py, api/server.py).
+    allowed_hosts: str = "localhost,127.0.0.1,[::1]"
+    max_body_bytes: int = 1024 * 1024
+    body_timeout_s: float = 30.0
+    header_timeout_s: float = 10.0
+    keep_alive_s: int = 5
+    max_connections: int = 512
+
     @property
     def uses_neo4j(self) -> bool:
         return bool(self.neo4j_uri)

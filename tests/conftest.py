@@ -43,6 +43,9 @@ from citegraph.stores.base import GraphStore
 from citegraph.stores.embedded import EmbeddedStore
 from citegraph.stores.neo4j_store import Neo4jStore
 
+# Starlette's TestClient sends ``Host: testserver``; the API allows only configured names.
+os.environ.setdefault("CITEGRAPH_ALLOWED_HOSTS", "localhost,127.0.0.1,[::1],testserver")
+
 STORE_KINDS = ["embedded", pytest.param("neo4j", marks=pytest.mark.neo4j)]
 
 
