@@ -69,6 +69,15 @@ class ParseError(InputError):
     code = "parse_error"
 
 
+class ReaderFailedError(ParseError):
+    """A reader (or a library under it) raised something untyped on this input.
+
+    ``place`` names the code that failed; the rest of the batch still loads.
+    """
+
+    code = "reader_failed"
+
+
 class BibtexError(ParseError):
     """A BibTeX file or entry is malformed."""
 

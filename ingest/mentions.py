@@ -49,7 +49,7 @@ import ahocorasick
 
 from citegraph import ids
 from citegraph.catalog import Catalog, InstrumentEntry
-from citegraph.model import Node, NodeType, Provenance, Relationship, RelType
+from citegraph.model import Node, NodeType, Provenance, Relationship, RelType, quote_around
 from citegraph.text import AlignedFold, fold_alias, fold_aligned, is_unspaced
 from ingest.base import Sentence
 from ingest.crossrefs import (
@@ -559,7 +559,8 @@ def extract_mentions(sentences: Sequence[Sentence], catalog: Catalog, *, documen
     for sentence in sentences:
         for m in find_mentions(sentence.text, catalog, ctx, gaz):
             span = (sentence.start + m.start, sentence.start + m.end)
-            prov = Provenance(document, sentence.locator, span, sentence.text, m.method,
+            prov = Provenance(document, sentence.locator, span,
+                              quote_around(sentence.text, m.start, m.end), m.method,
                               m.confidence)
             for node_id in m.node_ids:
                 if node_id not in nodes:

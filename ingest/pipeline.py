@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import traceback
 import weakref
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -18,7 +19,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from citegraph.errors import CatalogError, CitegraphError, InputError
+from citegraph.errors import CatalogError, CitegraphError, InputError, ReaderFailedError
 from citegraph.model import GraphBatch, Node, NodeType
 from citegraph.settings import Settings
 from citegraph.stores.base import GraphStore
@@ -143,7 +144,36 @@ def parse_document(name: str, data: bytes, *, settings: Settings, kind: Document
     """Bytes of one file → its parsed document and the reason for the format chosen. Pure.
 
     Raises :class:`~citegraph.errors.UnsupportedFormatError` for a format that is not read.
+    Every failure is a :class:`CitegraphError` naming the file: one without a file gets
+    ``name``; anything untyped a reader or a library raises (``ValueError``,
+    ``RecursionError``, ``MemoryError``, ``KeyError``...) becomes a
+    :class:`ReaderFailedError` naming the file and the code that failed, so the rest of
+    the batch still loads and the API answers 422, not 500.
     """
+    try:
+        return _parse_document(name, data, settings=settings, kind=kind, bib=bib, path=path)
+    except CitegraphError as exc:
+        if exc.file is None:
+            exc.file = name
+        raise
+    except Exception as exc:  # the one place untyped reader errors become typed
+        raise ReaderFailedError(f"the reader failed on this input: {type(exc).__name__}: "
+                                f"{str(exc)[:200]}", file=name, place=_failed_at(exc)) from exc
+
+
+def _failed_at(exc: BaseException) -> str:
+    """``ingest/paper.py:123 in find_markers``: the last frame of the project's code."""
+    root = Path(__file__).resolve().parents[1]
+    frames = traceback.extract_tb(exc.__traceback__)
+    ours = [f for f in frames if Path(f.filename).resolve().is_relative_to(root)]
+    frame = (ours or frames)[-1]
+    where = Path(frame.filename).resolve()
+    shown = where.relative_to(root) if where.is_relative_to(root) else where.name
+    return f"{shown}:{frame.lineno} in {frame.name}"
+
+
+def _parse_document(name: str, data: bytes, *, settings: Settings, kind: DocumentKind | None,
+                    bib: Sequence[Node], path: Path | None) -> tuple[ParsedDocument, str]:
     source = formats.Source(name, data, path=path, bib=tuple(bib), resolve=_resolver(settings))
     parsed, match = formats.read(source, kind)
     if match.format.mentions:

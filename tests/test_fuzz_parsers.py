@@ -110,3 +110,42 @@ def test_decoding_is_total(data: bytes) -> None:
         decode_text(data, FILE)
     except CitegraphError as exc:
         assert exc.file == FILE
+
+
+# -- mutations of the real corpus --------------------------------------------------------------
+#: Cases per reader here (bounded test time); ``benchmarks/fuzz_readers.py`` runs 10,000.
+REAL_CASES = 25
+REAL_SEED_BYTES = 32_000
+
+
+def _reader_ids() -> list[str]:
+    from benchmarks.fuzz_readers import READERS
+
+    return [r.name for r in READERS]
+
+
+@pytest.mark.parametrize("reader_name", _reader_ids())
+def test_mutated_real_files_parse_or_fail_naming_the_file(reader_name: str) -> None:
+    """Real files (the seed set), mutated: every case parses or raises a CitegraphError
+    naming the file; never an untyped exception (the pipeline's per-file step types them)."""
+    import random
+
+    from benchmarks.fuzz_readers import FILE as FUZZ_FILE
+    from benchmarks.fuzz_readers import READERS, mutate
+    from citegraph.settings import Settings
+    from ingest.base import DocumentKind
+    from ingest.pipeline import parse_document
+
+    reader = next(r for r in READERS if r.name == reader_name)
+    seeds = reader.seed_bytes(REAL_SEED_BYTES)
+    if not seeds:
+        pytest.skip(f"no real files for {reader_name} under ../shared/corpus/real")
+    settings = Settings(_env_file=None, corpus=None)  # type: ignore[call-arg]
+    kind = DocumentKind(reader.kind) if reader.kind else None
+    name = FUZZ_FILE + reader.suffixes[0]
+    for case in range(REAL_CASES):
+        data = mutate(seeds, random.Random(case))
+        try:
+            parse_document(name, data, settings=settings, kind=kind)
+        except CitegraphError as exc:
+            assert exc.file == name, f"case {case}: error does not name the file: {exc!r}"

@@ -104,6 +104,10 @@ class EmbeddedStore(GraphStore):
         self.rwlock = ReadWriteLock()
         if self.path is not None and self.path.exists():
             self._load()
+        if self.path is not None and self.path.parent.is_dir():
+            with self._locked(wait=False) as held:
+                if held:
+                    self._remove_orphans()
 
     # -- persistence ---------------------------------------------------------------------
     def _file_stamp(self) -> _Stamp | None:
@@ -163,9 +167,11 @@ class EmbeddedStore(GraphStore):
                 os.fsync(fh.fileno())
             os.replace(tmp, self.path)
         except OSError as exc:
-            with contextlib.suppress(OSError):
-                tmp.unlink()
             raise StoreError(f"cannot save store: {exc}", file=str(self.path)) from exc
+        finally:  # also on MemoryError while encoding: never leave the temporary file
+            if tmp.is_file():
+                with contextlib.suppress(OSError):
+                    tmp.unlink()
         dir_fd = os.open(self.path.parent, os.O_RDONLY)
         try:
             os.fsync(dir_fd)
@@ -182,6 +188,33 @@ class EmbeddedStore(GraphStore):
         return LockedPolicy(self.capabilities, self.rwlock)
 
     @contextlib.contextmanager
+    def _locked(self, *, wait: bool = True) -> Iterator[bool]:
+        """The store file's write lock (one writing process at a time); without ``wait``
+        it yields False instead of waiting for another holder."""
+        assert self.path is not None
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(f"{self.path}.lock", os.O_RDWR | os.O_CREAT, 0o644)
+        try:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | (0 if wait else fcntl.LOCK_NB))
+            except BlockingIOError:
+                yield False
+                return
+            yield True
+        finally:
+            fcntl.flock(fd, fcntl.LOCK_UN)
+            os.close(fd)
+
+    def _remove_orphans(self) -> None:
+        """Temporary files of killed saves (only a lock holder saves, so under the lock
+        every one is an orphan)."""
+        assert self.path is not None
+        for tmp in self.path.parent.glob(f".{self.path.name}.*.tmp"):
+            if tmp.is_file():
+                with contextlib.suppress(OSError):
+                    tmp.unlink()
+
+    @contextlib.contextmanager
     def _writing(self) -> Iterator[None]:
         """Hold this process's readers back, and other processes' writers (``flock``)."""
         self.rwlock.acquire_write()
@@ -196,16 +229,26 @@ class EmbeddedStore(GraphStore):
         if self.path is None:
             yield
             return
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        fd = os.open(f"{self.path}.lock", os.O_RDWR | os.O_CREAT, 0o644)
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX)
+        with self._locked():
             self.refresh()
-            yield
-            self.save()
-        finally:
-            fcntl.flock(fd, fcntl.LOCK_UN)
-            os.close(fd)
+            self._remove_orphans()
+            before = self._version
+            try:
+                yield
+                self.save()
+            except BaseException:
+                # The live graph must not serve what the file does not hold.
+                if self._version != before:
+                    self._roll_back()
+                raise
+
+    def _roll_back(self) -> None:
+        assert self.path is not None
+        if self.path.exists():
+            self._load()
+        else:
+            self._graph = nx.MultiDiGraph()
+            self._invalidate()
 
     # -- writing -------------------------------------------------------------------------
     def _invalidate(self) -> None:
