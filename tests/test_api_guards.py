@@ -5,12 +5,14 @@ and a real ``citegraph serve`` that drops half-sent requests (slowloris, bounded
 from __future__ import annotations
 
 import os
+import signal
 import socket
 import subprocess
 import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -184,3 +186,36 @@ def test_half_sent_requests_are_dropped_and_health_answers(server: str) -> None:
     finally:
         for sock in heads + bodies:
             sock.close()
+
+
+def _until_healthy(api: TestClient) -> None:
+    deadline = time.monotonic() + 90
+    while api.get("/health").status_code != 200:
+        assert time.monotonic() < deadline, "Neo4j not healthy"
+        time.sleep(0.5)
+
+
+@pytest.mark.neo4j
+def test_a_frozen_neo4j_is_reported_quickly(neo4j_server: Any) -> None:
+    """SIGSTOP (frozen, not stopped: the port still accepts connections) gives a prompt 503."""
+    from citegraph.settings import Settings
+    from citegraph.stores.neo4j_store import Neo4jStore
+
+    settings = Settings(_env_file=None, neo4j_uri=neo4j_server.uri, corpus=None)  # type: ignore[call-arg]
+    store = Neo4jStore.from_settings(settings)
+    try:
+        with TestClient(create_app(settings, store)) as api:
+            _until_healthy(api)
+            os.kill(neo4j_server.pid, signal.SIGSTOP)
+            try:
+                started = time.monotonic()
+                response = api.get("/health")
+                elapsed = time.monotonic() - started
+            finally:
+                os.kill(neo4j_server.pid, signal.SIGCONT)
+            assert response.status_code == 503, response.text
+            # The connection timeout (2.5 s) bounds it; it was 5 s.
+            assert elapsed < 4.0, f"a frozen Neo4j took {elapsed:.2f} s to be reported"
+            _until_healthy(api)
+    finally:
+        store.close()
