@@ -103,7 +103,7 @@ def check_file(path: Path, settings: Settings | None = None, *, twice: bool = Tr
     if first.batch != second.batch:
         result.violations.append("two runs gave different batches (ids not deterministic)")
     result.violations.extend(_span_violations(first, fmt, source))
-    result.violations.extend(_quote_violations(first))
+    result.violations.extend(_quote_violations(first, fmt.name))
     if fmt.reader is None:
         result.violations.append(f"format {fmt.name} has no reader yet was loaded")
     if not _gave_something(first) and not first.problems:
@@ -142,10 +142,15 @@ def _span_violations(parsed: ParsedDocument, fmt: formats.Format,
             return
 
 
-def _quote_violations(parsed: ParsedDocument) -> Iterable[str]:
+#: Formats whose text is what was printed: a backslash word there is the author's text.
+PRINTED = frozenset({"pdf"})
+
+
+def _quote_violations(parsed: ParsedDocument, fmt: str) -> Iterable[str]:
+    latex = None if fmt in PRINTED else LATEX_COMMAND
     for rel in parsed.batch.relationships:
         quote = rel.provenance.quote if rel.provenance is not None else ""
-        markup = LATEX_COMMAND.search(quote) or HTML_TAG.search(quote)
+        markup = (latex.search(quote) if latex else None) or HTML_TAG.search(quote)
         if markup:
             yield f"quote of {rel.type} {rel.source}->{rel.target} has markup {markup[0]!r}"
             return
