@@ -45,6 +45,9 @@ from citegraph.stores.neo4j_store import Neo4jStore
 
 # Starlette's TestClient sends ``Host: testserver``; the API allows only configured names.
 os.environ.setdefault("CITEGRAPH_ALLOWED_HOSTS", "localhost,127.0.0.1,[::1],testserver")
+# Tests check answers, not speed: a query limit of 5 s fails them on a loaded 2-core machine.
+# Tests of the limit itself set their own (much smaller) timeouts.
+os.environ.setdefault("CITEGRAPH_QUERY_TIMEOUT_S", "60")
 
 STORE_KINDS = ["embedded", pytest.param("neo4j", marks=pytest.mark.neo4j)]
 
