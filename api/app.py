@@ -7,6 +7,7 @@ module-level ``app`` (built on first access with the environment's settings).
 from __future__ import annotations
 
 import asyncio
+import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
@@ -20,6 +21,7 @@ from api.guards import Guard
 from api.routes import analytics, cypher, export, graph, ingest, meta, nodes
 from citegraph.settings import Settings, get_settings
 from citegraph.stores.base import GraphStore
+from citegraph.stores.gateway import AsyncStore
 
 DESCRIPTION = """Query the citegraph: papers, sections, citations, instruments and their
 articles, concepts and jurisdictions, every edge with its provenance.
@@ -41,7 +43,10 @@ def create_app(settings: Settings | None = None, store: GraphStore | None = None
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        warm = asyncio.create_task(warm_search(holder, settings)) if store is None else None
         yield
+        if warm is not None:
+            warm.cancel()
         holder.close()
 
     # The docs pages serve Swagger UI and ReDoc from the package, not a CDN: users run offline.
@@ -68,3 +73,20 @@ def __getattr__(name: str) -> Any:
         globals()["app"] = built
         return built
     raise AttributeError(name)
+
+
+async def warm_search(holder: StoreHolder, settings: Settings) -> bool:
+    """Open the store and build its search index before the first user waits for it.
+
+    On a large embedded store the index takes longer than one query may; built here, in a
+    thread under a generous limit, the first search answers at once. A failure only means
+    the first search builds the index itself. Returns whether the warm-up finished.
+    """
+    try:
+        store = await asyncio.to_thread(holder.get)
+        db = AsyncStore(store, timeout_s=max(120.0, 20 * settings.query_timeout_s))
+        await db.compute(lambda s: s.search("citegraph", limit=1))
+    except Exception as exc:
+        logging.getLogger("citegraph.api").info("search warm-up skipped: %s", exc)
+        return False
+    return True
