@@ -115,6 +115,29 @@ def test_missing_endpoint_detected_in_cypher_rolls_back(neo4j_store: Neo4jStore)
     assert neo4j_store.find_node("work:9") is None
 
 
+def test_node_created_by_a_concurrent_writer_is_merged_not_refused(
+        neo4j_store: Neo4jStore, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The race two ingests run into: both look up ``work:0``, find it absent, and CREATE
+    it; the second commit is refused by the constraint. Here the look-up misses once."""
+    neo4j_store.write(small_batch())
+    real_lookup = Neo4jStore._lookup
+    misses = iter([True])
+
+    def stale_lookup(tx: neo4j.ManagedTransaction, ids: Any) -> Any:
+        found = real_lookup(tx, ids)
+        return {} if next(misses, False) else found
+
+    monkeypatch.setattr(Neo4jStore, "_lookup", staticmethod(stale_lookup))
+    node = Node("work:0", NodeType.WORK, "Work zero, again", {"year": 1999})
+    rel = Relationship("work:0", "work:1", RelType.CITES, Provenance("doc2", "s", (0, 1)))
+    neo4j_store.write(GraphBatch.of("doc2", [node, Node("work:1", NodeType.WORK, "Work 1")],
+                                    [rel]))
+    found = neo4j_store.find_node("work:0")
+    assert found is not None and found.label == "Work zero, again"
+    assert neo4j_store.counts().relationships == {"CITES": 3}
+    assert sum(n.id == "work:0" for n in neo4j_store.iter_nodes()) == 1
+
+
 def test_read_cypher_returns_plain_rows_with_a_cap(neo4j_store: Neo4jStore) -> None:
     neo4j_store.write(small_batch())
     rows = neo4j_store.run_read_cypher(

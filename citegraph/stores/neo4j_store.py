@@ -132,6 +132,12 @@ def _is_timeout(exc: neo4j_errors.Neo4jError) -> bool:
         "timeout" in (exc.message or "").lower())
 
 
+def _is_constraint_race(exc: BaseException | None) -> bool:
+    """A uniqueness constraint refused a CREATE: another writer made the node first."""
+    return isinstance(exc, neo4j_errors.ClientError) and \
+        exc.code == "Neo.ClientError.Schema.ConstraintValidationFailed"
+
+
 def _is_refused_query(exc: neo4j_errors.Neo4jError) -> bool:
     """The query's own fault: a bad statement or procedure call, or past the memory cap."""
     code = exc.code or ""
@@ -275,10 +281,21 @@ class Neo4jStore(GraphStore):
 
     # -- writing -------------------------------------------------------------------------
     def write(self, batch: GraphBatch, *, replace: bool = False) -> WriteResult:
-        return self._write(lambda tx: self._write_batch(tx, batch, replace))
+        """Write ``batch`` in one transaction.
+
+        Nodes absent at the look-up are CREATEd; if a concurrent writer made one of them
+        first, the constraint refuses the commit, nothing is written, and the batch is
+        written again with MERGE only.
+        """
+        try:
+            return self._write(lambda tx: self._write_batch(tx, batch, replace))
+        except StoreError as exc:
+            if not _is_constraint_race(exc.__cause__):
+                raise
+        return self._write(lambda tx: self._write_batch(tx, batch, replace, create=False))
 
     def _write_batch(self, tx: neo4j.ManagedTransaction, batch: GraphBatch,
-                     replace: bool) -> WriteResult:
+                     replace: bool, *, create: bool = True) -> WriteResult:
         doomed: set[str] = set()
         if replace:
             query, params = cypher.document_nodes_query(batch.document)
@@ -288,7 +305,7 @@ class Neo4jStore(GraphStore):
                    else WriteResult(0, 0))
         eids = {node_id: eid for node_id, (_, eid) in existing.items()
                 if node_id not in doomed}
-        fresh = self._fresh_nodes(batch, set(eids))
+        fresh = self._fresh_nodes(batch, set(eids)) if create else set()
         eids.update(self._write_nodes(tx, batch.nodes, fresh))
         self._write_relationships(tx, batch, eids, fresh)
         return WriteResult(len(batch.nodes), len(batch.relationships),
