@@ -195,14 +195,21 @@ def _write_relationships(rels: Iterable[Relationship], skipped: set[str], folder
 def import_command(java: str, classpath: str, files: ImportFiles,
                    database: str = "neo4j") -> list[str]:
     """The ``neo4j-admin database import full`` command line (run it with ``NEO4J_HOME``
-    set to the server's home directory, the server stopped)."""
-    args = [java, "-Xmx2g", "-cp", classpath, ADMIN_MAIN, "database", "import", "full", "--verbose",
+    set to the server's home directory, the server stopped).
+
+    The database name comes right after ``full``: at the end, picocli reads it as one more
+    file of the last ``--relationships`` option (arity 1..*), resolved against the working
+    directory, and the import fails with "Error importing csv file" (from the repository
+    root, whose ``neo4j/`` folder made it "Is a directory").
+    """
+    args = [java, "-Xmx2g", "-cp", classpath, ADMIN_MAIN, "database", "import", "full",
+            database, "--verbose",
             "--overwrite-destination=true", f"--array-delimiter={ARRAY_DELIMITER}",
             "--multiline-fields=true", "--skip-bad-relationships=false",
             "--skip-duplicate-nodes=false"]
     args += [f"--nodes={label}={path}" for label, path in files.nodes]
     args += [f"--relationships={rtype}={path}" for rtype, path in files.relationships]
-    return [*args, database]
+    return args
 
 
 def run_import(files: ImportFiles, home: Path, classpath: str, *, java: str | None = None,
